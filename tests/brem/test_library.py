@@ -173,3 +173,17 @@ def test_moment_model_couples_to_muons_with_leptons_preset(tmp_path):
                             output_dir=tmp_path, energies=[15.0], fmt="csv")  # fmt: skip
     check_library(g4.parse_library(tmp_path), 20, 15.0, 13, M_V, False)
     assert man["model"]["fermions"] == "leptons"
+
+
+def test_uncreatable_output_dir_is_a_value_error(tmp_path, monkeypatch):
+    """A directory that the mode bits call writable but that cannot be created (e.g. under /proc
+    as root, a read-only mount): a ValueError naming output_dir, before any event is made."""
+    from pathlib import Path
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(ValueError, match=r"output_dir = .* allowed a creatable directory"):
+        lib.build_library(KM, lepton="electron", target="W", E0_max=4.0, n_events=10, seed=1,
+                          output_dir=tmp_path / "new")  # fmt: skip

@@ -176,7 +176,13 @@ def _prepare_dir(output_dir: Path, resume: bool) -> None:
         parent = output_dir.parent if str(output_dir.parent) else Path(".")
         if not parent.is_dir() or not os.access(parent, os.W_OK):
             raise _reject("output_dir", str(output_dir), "a writable directory")
-        output_dir.mkdir()
+        try:
+            output_dir.mkdir()
+        except OSError as exc:  # e.g. /proc, a read-only mount: writable by mode, not in fact
+            reason = exc.strerror or type(exc).__name__
+            raise _reject(
+                "output_dir", str(output_dir), f"a creatable directory ({reason})"
+            ) from exc
     if not os.access(output_dir, os.W_OK | os.X_OK):
         raise _reject("output_dir", str(output_dir), "a writable directory")
     if not resume and any(output_dir.iterdir()):
