@@ -80,6 +80,37 @@ def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
     return removed
 
 
+def _can_create_in(directory: Path) -> bool:
+    """True if a file can really be created in ``directory`` (the mode bits say yes for root
+    under /proc or on a read-only mount; only a try tells)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".darkmoments-probe-", dir=directory)
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(probe)
+    return True
+
+
+def make_directory(path: str | os.PathLike[str], *, what: str = "output directory") -> Path:
+    """Create ``path`` (and its parents) if needed and check that files can be created in it;
+    ValueError naming ``what``, the path and the reason otherwise (a file there, no permission,
+    a read-only or virtual file system). Returns ``Path(path)``."""
+    target = Path(path)
+    head = f"{what} = {str(target)!r} is invalid"
+    if target.exists() and not target.is_dir():
+        raise ValueError(f"{head}: it is a file, allowed a directory")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(
+            f"{head}: allowed a directory that can be created ({exc.strerror or exc})"
+        ) from exc
+    if not _can_create_in(target):
+        raise ValueError(f"{head}: allowed a directory where files can be created")
+    return target
+
+
 def check_destination(
     path: str | os.PathLike[str], *, overwrite: bool = True, what: str = "output path"
 ) -> Path:
@@ -93,7 +124,7 @@ def check_destination(
     head = f"{what} = {str(target)!r} is invalid"
     if not directory.is_dir():
         raise ValueError(f"{head}: directory does not exist")
-    if not os.access(directory, os.W_OK | os.X_OK):
+    if not os.access(directory, os.W_OK | os.X_OK) or not _can_create_in(directory):
         raise ValueError(f"{head}: directory is not writable")
     if target.is_dir():
         raise ValueError(f"{head}: it is a directory, allowed a file name")

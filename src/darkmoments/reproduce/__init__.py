@@ -30,7 +30,7 @@ from typing import Any
 import matplotlib
 
 from darkmoments._version import __version__
-from darkmoments.atomic import write_text
+from darkmoments.atomic import make_directory, write_text
 from darkmoments.reproduce.report import (
     Check,
     Figure,
@@ -176,10 +176,7 @@ def run(
         jobs = default_jobs()
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs = {jobs!r} is invalid: allowed an integer >= 1")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out = {str(out)!r} is invalid: it is a file, allowed a directory")
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_directory(out, what="--out")
     (out / "sections").mkdir(exist_ok=True)
     done: dict[str, Section] = {}
     todo: list[ModuleType] = []

@@ -46,7 +46,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from darkmoments._version import __version__
-from darkmoments.atomic import atomic_path, write_text
+from darkmoments.atomic import atomic_path, make_directory, write_text
 from darkmoments.scan.config import ScanConfig
 from darkmoments.validation import CAPS, bounded_count, read_text_capped
 
@@ -225,7 +225,7 @@ class ScanStore:
 
     def create(self) -> None:
         """Create the directory, take the lock and write the manifest (atomically)."""
-        self.output.mkdir(parents=True, exist_ok=True)
+        make_directory(self.output, what="output")
         lock = self.output / LOCK
         owner = _lock_owner(self.output)
         if owner is not None:
