@@ -220,8 +220,10 @@ def _g2_cover_note(p1: np.ndarray) -> str:
 
 
 def plot(data: dict[str, Any], out: Path) -> str:
-    """The five structure panels plus the published/recast factor panel; returns the file."""
+    """The five structure panels plus the published/computed panel (NA64mu recast factor, M3
+    proposal/computed); returns the file."""
     import matplotlib.pyplot as plt
+    from matplotlib import ticker
 
     curves, published = data["curves"], data["published"]
     fig, axes = plt.subplots(2, 3, figsize=(16, 9.5))
@@ -259,6 +261,10 @@ def plot(data: dict[str, Any], out: Path) -> str:
     ax.axhline(1.0, color="k", lw=0.8)
     ax.axvline(M_INVISIBLE_MAX, color="0.6", lw=0.8, ls=":", label=r"$2 m_\mu$")
     ax.set_yscale("log")
+    ax.set_yticks([0.8, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0])
+    ax.yaxis.set_major_formatter(ticker.ScalarFormatter())
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.set_title("published / computed reach (KM)")
     ax.axhspan(*RECAST_FACTOR_RANGE, color="0.8", label="na64mu.toml notes: 3.3-4.5")
     ax.set_xscale("log")
     ax.set_xlabel(M_V_LABEL)
