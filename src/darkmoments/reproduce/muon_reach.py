@@ -13,9 +13,19 @@ Comparisons (numbers in the figure notes and checks):
   data/limits/na64mu_2022_limit.dat): ``na64mu.toml`` is an approximate recast (thin-target
   formula over the active target, efficiency 1), expected to be too strong by ~3.3-4.5 in eps
   (its notes); the ratio recast / published is computed here at every mass.
-* M3 (arXiv:1804.03144, abstract): Phase 1 (1e10 muons on target) tests the region in which a
-  light invisibly decaying particle coupled to muons explains the (g-2)_mu anomaly. The band is
-  computed with the one-loop vector contribution (Pospelov, arXiv:0811.1030; Leveille 1978)
+* M3 (arXiv:1804.03144): the proposal's own Phase 1 and Phase 2 projections, digitized in the
+  gauged L_mu - L_tau plane (coupling g_mu vs m_Z') and held as eps = g_mu/e
+  (data/limits/m3_1e10mot_projection.dat, m3_1e13mot_projection.dat; provenance in the headers).
+  Below 2 m_mu an L_mu - L_tau Z' decays only invisibly, so there the curve bounds exactly what
+  ``m3-phase1.toml`` computes (an invisibly decaying vector radiated off the muon with
+  e eps = g_mu); the ratio published / computed eps is reported over that range. Above 2 m_mu,
+  Z' -> mu+ mu- is open and the published curve is weaker by 1/sqrt(BR(Z' -> invisible)); that
+  factor (widths of docs/physics.md §3: g^2 m (1 + 2 r) beta/(12 pi) per charged lepton, r =
+  m_mu^2/m^2; g^2 m/(24 pi) per neutrino flavour, one helicity; with or without a Dirac dark
+  fermion at g_chi = g_mu, m_chi = m_Z'/3) is shown, not applied to the data.
+* M3 abstract: Phase 1 (1e10 muons on target) tests the region in which a light invisibly
+  decaying particle coupled to muons explains the (g-2)_mu anomaly. The band is computed with the
+  one-loop vector contribution (Pospelov, arXiv:0811.1030; Leveille 1978)
 
       Delta a_mu = g^2/(4 pi^2) int_0^1 dz z^2 (1 - z) / (z^2 + (1 - z) m_V^2/m_mu^2),
 
@@ -24,8 +34,6 @@ Comparisons (numbers in the figure notes and checks):
   to which the computed Phase 1 reach lies below the band's 2 sigma lower edge is reported. (The
   2025 white paper update, arXiv:2505.21476, no longer finds a significant discrepancy; the band
   is the target the M3 proposal was written for.)
-
-No public M3 projection curve was found; the comparison is with the abstract's statement only.
 """
 
 from __future__ import annotations
@@ -57,7 +65,10 @@ from darkmoments.reproduce.report import (
 COST = 11.0  # CPU seconds (measured); reproduce schedules expensive sections first
 ORDER = 55
 KEY = "muon_reach"
-TITLE = "Muon-beam reach (NA64mu, M3) of the five structures, with NA64mu's published limit"
+TITLE = (
+    "Muon-beam reach (NA64mu, M3) of the five structures, with NA64mu's published limit and "
+    "M3's projections"
+)
 
 SEED = 2026
 ALPHA_D = 0.1  # the NA64mu file's y-plane convention (alpha_D = 0.1, m_chi/m_V = 1/3)
@@ -69,6 +80,16 @@ N_POINTS = 100_000
 DELTA_A_MU_2020 = (279e-11, 76e-11)
 #: the recast excess quoted in data/experiments/na64mu.toml (factor in eps)
 RECAST_FACTOR_RANGE = (3.3, 4.5)
+#: M3's own projections (eps = g_mu/e) beside the experiment file they are compared with
+M3_CURVES = (
+    ("m3-phase1", "m3_1e10mot_projection", "C0", "M3 Phase 1 (1e10 MOT), proposal"),
+    ("m3-phase2", "m3_1e13mot_projection", "C1", "M3 Phase 2 (1e13 MOT), proposal"),
+)
+#: below 2 m_mu an L_mu - L_tau Z' decays only to neutrinos (or chi chi): invisible, BR = 1
+M_INVISIBLE_MAX = 2.0 * M_MUON  # GeV
+#: agreement we hold M3's published Phase 1/2 eps to, relative to our computed reach (below
+#: 2 m_mu): the proposal's acceptance, event criterion and target are not reproduced
+M3_AGREEMENT_RTOL = 0.2
 EXPERIMENTS = (
     ("na64mu", "C2", "NA64mu 2022 (approx. recast, 1.98e10 MOT)"),
     ("m3-phase1", "C0", "M3 Phase 1 (1e10 MOT)"),
@@ -97,6 +118,49 @@ def g2_band_eps(m_V: np.ndarray, n_sigma: float) -> np.ndarray:
     """eps with Delta a_mu = central + n_sigma x error (2020 value), g = e eps (|Q_mu| = 1)."""
     da = DELTA_A_MU_2020[0] + n_sigma * DELTA_A_MU_2020[1]
     return np.sqrt(da / g2_vector(m_V)) / E_CHARGE
+
+
+def lmu_ltau_invisible_fraction(m_Z: np.ndarray | float, dark_fermion: bool) -> np.ndarray:
+    """BR(Z' -> invisible) of an L_mu - L_tau boson of mass ``m_Z`` [GeV] decaying to
+    nu_mu, nu_tau (g^2 m/(24 pi) each, one helicity), mu+ mu- (g^2 m (1 + 2 r) beta/(12 pi),
+    docs/physics.md §3, r = m_mu^2/m^2; tau pairs closed below 3.55 GeV) and, if
+    ``dark_fermion``, a Dirac chi with g_chi = g_mu and m_chi = m_Z/3 (same form). 1 below
+    2 m_mu; e.g. 0.500 (no chi) at m_Z = 2 GeV."""
+    m = np.atleast_1d(np.asarray(m_Z, dtype=float))
+
+    def open_channel(mass: float | np.ndarray) -> np.ndarray:
+        r = np.broadcast_to(np.asarray(mass, dtype=float) ** 2 / m**2, m.shape)
+        beta = np.sqrt(np.clip(1.0 - 4.0 * r, 0.0, None))
+        return np.where(r < 0.25, (1.0 + 2.0 * r) * beta, 0.0)  # in units of g^2 m/(12 pi)
+
+    invisible = 1.0 + (open_channel(m / 3.0) if dark_fermion else 0.0)  # 2 x 1/2 (neutrinos)
+    out = invisible / (invisible + open_channel(M_MUON))
+    return out if np.ndim(m_Z) else out[0]
+
+
+def _m3_comparison(curves: dict[str, Any]) -> dict[str, Any]:
+    """M3's published eps over our computed eps at every grid mass inside the published range
+    (NaN outside), for both phases; ``below``: the grid masses under 2 m_mu."""
+    ratio: dict[str, np.ndarray] = {}
+    published: dict[str, Any] = {}
+    for exp, curve, _, _ in M3_CURVES:
+        lim = load_limit(curve)
+        lo, hi = lim.mass_range
+        inside = (M_GRID >= lo) & (M_GRID <= hi)
+        r = np.full(M_GRID.shape, np.nan)
+        r[inside] = lim.eps_at(M_GRID[inside]) / curves[exp]["km"].coefficient[inside]
+        ratio[exp], published[exp] = r, lim
+    return {"ratio": ratio, "published": published, "below": M_GRID < M_INVISIBLE_MAX}
+
+
+def _range(a: np.ndarray) -> tuple[float, float]:
+    v = a[np.isfinite(a)]
+    return float(v.min()), float(v.max())
+
+
+def _gmean(a: np.ndarray) -> float:
+    v = a[np.isfinite(a)]
+    return float(np.exp(np.mean(np.log(v))))
 
 
 def _values(key: str, curve: ReachCurve) -> np.ndarray:
@@ -137,6 +201,7 @@ def compute() -> dict[str, Any]:
         "factor": factor,
         "in_range": in_range,
         "cover_note": _g2_cover_note(curves["m3-phase1"]["km"].coefficient),
+        "m3": _m3_comparison(curves),
     }
 
 
@@ -155,8 +220,10 @@ def _g2_cover_note(p1: np.ndarray) -> str:
 
 
 def plot(data: dict[str, Any], out: Path) -> str:
-    """The five structure panels plus the published/recast factor panel; returns the file."""
+    """The five structure panels plus the published/computed panel (NA64mu recast factor, M3
+    proposal/computed); returns the file."""
     import matplotlib.pyplot as plt
+    from matplotlib import ticker
 
     curves, published = data["curves"], data["published"]
     fig, axes = plt.subplots(2, 3, figsize=(16, 9.5))
@@ -171,6 +238,10 @@ def plot(data: dict[str, Any], out: Path) -> str:
             for (name, lim), ls in zip(data["projections"].items(), (":", "--", "-."), strict=True):
                 ax.plot(lim.m_V, lim.eps, color="0.5", ls=ls,
                         label=f"NA64mu projection {name.split('_')[1]} (NA64)")  # fmt: skip
+            for exp, _, colour, label in M3_CURVES:
+                lim = data["m3"]["published"][exp]
+                ax.plot(lim.m_V, lim.eps, color=colour, ls=(0, (1, 1)), lw=2, label=label)
+            ax.axvline(M_INVISIBLE_MAX, color="0.6", lw=0.8, ls=":")
             lo, hi = g2_band_eps(M_GRID, -2.0), g2_band_eps(M_GRID, 2.0)
             ax.fill_between(M_GRID, lo, hi, color="C3", alpha=0.25,
                             label=r"$(g-2)_\mu$ 2020, $\pm 2\sigma$ ($g = e\epsilon$)")  # fmt: skip
@@ -183,11 +254,21 @@ def plot(data: dict[str, Any], out: Path) -> str:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
     ax = axes.ravel()[5]
-    ax.plot(M_GRID, data["factor"], "C2-", label="published / recast (eps)")
+    ax.plot(M_GRID, data["factor"], "C2-", label="NA64mu: published / recast (eps)")
+    for exp, _, colour, _ in M3_CURVES:
+        ax.plot(M_GRID, data["m3"]["ratio"][exp], "o-", color=colour, ms=3,
+                label=f"{exp}: proposal / computed (eps)")  # fmt: skip
+    ax.axhline(1.0, color="k", lw=0.8)
+    ax.axvline(M_INVISIBLE_MAX, color="0.6", lw=0.8, ls=":", label=r"$2 m_\mu$")
+    ax.set_yscale("log")
+    ax.set_yticks([0.8, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0])
+    ax.yaxis.set_major_formatter(ticker.ScalarFormatter())
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.set_title("published / computed reach (KM)")
     ax.axhspan(*RECAST_FACTOR_RANGE, color="0.8", label="na64mu.toml notes: 3.3-4.5")
     ax.set_xscale("log")
     ax.set_xlabel(M_V_LABEL)
-    ax.set_ylabel(r"$\epsilon_{\rm NA64\mu\ published}/\epsilon_{\rm recast}$")
+    ax.set_ylabel(r"$\epsilon_{\rm published}/\epsilon_{\rm computed}$")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()
@@ -195,8 +276,9 @@ def plot(data: dict[str, Any], out: Path) -> str:
 
 
 def checks(data: dict[str, Any]) -> list[Check]:
-    """NA64mu published vs recast, M3 vs the (g-2)_mu band, Phase 2/Phase 1 scaling and the g-2
-    loop function against its light-V limit and an independent quadrature."""
+    """NA64mu published vs recast, M3's published projections vs our M3 reach (below and above
+    2 m_mu), M3 vs the (g-2)_mu band, Phase 2/Phase 1 scaling and the g-2 loop function against
+    its light-V limit and an independent quadrature."""
     from scipy.integrate import quad
 
     curves, factor, in_range = data["curves"], data["factor"], data["in_range"]
@@ -222,6 +304,56 @@ def checks(data: dict[str, Any]) -> list[Check]:
                 None,
             )
         )
+    m3, below = data["m3"], data["m3"]["below"]
+    for exp, curve, _, _ in M3_CURVES:
+        r = m3["ratio"][exp]
+        sel = below & np.isfinite(r)
+        lo, hi = _range(r[sel])
+        out.append(
+            Check(
+                f"{exp}: M3 published / computed eps, geometric mean m_V < 2 m_mu",
+                f"arXiv:1804.03144 via data/limits/{curve}.dat (eps = g_mu/e)",
+                1.0,
+                _gmean(r[sel]),
+                M3_AGREEMENT_RTOL,
+                f"range {lo:.2f}-{hi:.2f} over m_V = {M_GRID[sel][0] * 1e3:.0f}-"
+                f"{M_GRID[sel][-1] * 1e3:.0f} MeV; the proposal's acceptance, event criterion and "
+                "target are not reproduced (efficiency 1, 2.3 events)",
+            )
+        )
+    r1 = m3["ratio"]["m3-phase1"]
+    above = ~below & np.isfinite(r1)
+    m_above = M_GRID[above]
+    f_nu = 1.0 / np.sqrt(lmu_ltau_invisible_fraction(m_above, dark_fermion=False))
+    f_chi = 1.0 / np.sqrt(lmu_ltau_invisible_fraction(m_above, dark_fermion=True))
+    out.append(
+        Check(
+            "m3-phase1: M3 published / computed eps, geometric mean m_V > 2 m_mu",
+            "arXiv:1804.03144 via data/limits/m3_1e10mot_projection.dat; L_mu - L_tau widths "
+            "(docs/physics.md §3)",
+            f"1/sqrt(BR_inv) = {f_chi.min():.2f}-{f_nu.max():.2f} (Z' -> mu mu open)",
+            _gmean(r1[above]),
+            None,
+            f"range {_range(r1[above])[0]:.2f}-{_range(r1[above])[1]:.2f}; times sqrt(BR_inv): "
+            f"{_range(r1[above] / f_nu)[0]:.2f}-{_range(r1[above] / f_nu)[1]:.2f} (no dark "
+            f"fermion), {_range(r1[above] / f_chi)[0]:.2f}-{_range(r1[above] / f_chi)[1]:.2f} "
+            "(chi at g_chi = g_mu, m_chi = m_Z'/3)",
+        )
+    )
+    pub = m3["published"]
+    a, b = pub["m3-phase1"], pub["m3-phase2"]
+    common = np.geomspace(max(a.mass_range[0], b.mass_range[0]), a.mass_range[1], 200)
+    out.append(
+        Check(
+            "M3 published Phase 1 / Phase 2 eps (median over the common range)",
+            "background-free scaling (1e13/1e10)^1/2; the two digitized curves",
+            math.sqrt(1e13 / 1e10),
+            float(np.median(a.eps_at(common) / b.eps_at(common))),
+            0.02,
+            f"range {np.min(a.eps_at(common) / b.eps_at(common)):.1f}-"
+            f"{np.max(a.eps_at(common) / b.eps_at(common)):.1f}",
+        )
+    )
     p1 = curves["m3-phase1"]["km"].coefficient
     i10 = int(np.argmin(np.abs(np.log(M_GRID / 0.01))))
     out.append(
@@ -300,10 +432,27 @@ def figure(data: dict[str, Any], name: str) -> Figure:
     m3 = curves["m3-phase1"]
     edm_dev = float(np.max(np.abs(m3["edm"].coefficient / m3["mdm"].coefficient - 1)))
     am_cr = m3["am"].coefficient / m3["cr"].coefficient
+    cmp, below = data["m3"], data["m3"]["below"]
+    parts = []
+    for exp, _, _, _ in M3_CURVES:
+        r = cmp["ratio"][exp]
+        lo, hi = _range(r[below])
+        alo, ahi = _range(r[~below])
+        parts.append(
+            f"{exp} {lo:.2f}-{hi:.2f} in eps below 2 m_mu = {M_INVISIBLE_MAX * 1e3:.0f} MeV "
+            f"(geometric mean {_gmean(r[below]):.2f}), {alo:.2f}-{ahi:.2f} above, where "
+            "Z' -> mu+ mu- weakens the published curve by 1/sqrt(BR_inv)"
+        )
+    r1, above = cmp["ratio"]["m3-phase1"], ~below & np.isfinite(cmp["ratio"]["m3-phase1"])
+    corr = r1[above] * np.sqrt(lmu_ltau_invisible_fraction(M_GRID[above], dark_fermion=False))
+    m3_txt = "; ".join(parts) + (
+        f" (times sqrt(BR_inv) of an L_mu - L_tau Z' without a dark fermion, Phase 1 above: "
+        f"{corr.min():.2f}-{corr.max():.2f}, continuous with the ratio below)"
+    )
     return Figure(
         name,
         "Muon-beam 90% CL reach (2.3 events, zero background), exact mu N -> mu N V production",
-        "NA64mu 2022 limit (arXiv:2409.10128) and M3 projection claim (arXiv:1804.03144)",
+        "NA64mu 2022 limit (arXiv:2409.10128) and M3's Phase 1/2 projections (arXiv:1804.03144)",
         {
             "experiments": "na64mu (160 GeV, 1.98e10 MOT, 40 X0 Pb, E_mu < 80 GeV), m3-phase1/2 "
             "(15 GeV, 1e10/1e13 MOT, 50 X0 W, E_mu < 7.5 GeV); efficiency 1, b = 0",
@@ -318,8 +467,10 @@ def figure(data: dict[str, Any], name: str) -> Figure:
         f"3 MeV-1 GeV (geometric mean {np.exp(np.mean(np.log(factor[in_range]))):.2f}; "
         "na64mu.toml states 3.3-4.5): the recast applies neither NA64mu's signal efficiency nor "
         "its effective target thickness, so the dash-dotted curves are upper bounds on what "
-        "NA64mu reaches, not its result. M3: no public projection curve was found; the "
-        "proposal's abstract states that Phase 1 tests the (g-2)_mu-explaining region for an "
+        "NA64mu reaches, not its result. M3: the proposal's own projections (dotted; L_mu - "
+        "L_tau coupling g_mu read as e eps, data/limits/m3_1e10mot_projection.dat and "
+        f"m3_1e13mot_projection.dat) over the computed reach: {m3_txt}. "
+        "The proposal's abstract states that Phase 1 tests the (g-2)_mu-explaining region for an "
         f"invisibly decaying muon-coupled vector; the computed Phase 1 reach is below the "
         f"band's 2 sigma lower edge (2020 value) {data['cover_note']}. Phase 2 = Phase 1 scaled by "
         "(1e10/1e13)^1/2 (same production). The moments couple to e, mu, tau with weight 1 "
