@@ -26,13 +26,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from scipy.integrate import quad
 from scipy.interpolate import CubicSpline
 from scipy.special import kve
 
 from darkmoments.constants.cosmology import M_PLANCK, OMEGA_DM_H2, OMEGA_H2_PER_GEV_Y
-from darkmoments.constants.sm import ALPHA
+from darkmoments.constants.sm import ALPHA, M_ELECTRON
 from darkmoments.cosmology import dof
 from darkmoments.cosmology.published import espp2026_target
 from darkmoments.cosmology.relic import kind_counting
@@ -59,7 +61,9 @@ class Convention:
     (alpha(m_Z) instead of alpha(0): 1.0714); ``dof``: ``table`` (ours, hazma 2.2.0),
     ``saikawa_shirai``, ``const`` (g_* = h_eff = 10.75 at every T: no e+e- annihilation),
     ``no_derivative`` (g_*^(1/2) = h_eff/sqrt(g_eff)), ``sqrt_g`` (g_*^(1/2) = sqrt(g_eff),
-    h_eff = g_eff); ``g_scale``: multiplies the g_chi of the equilibrium yield (counting);
+    h_eff = g_eff), ``nu_coupled`` (photons, e+- and neutrinos at one temperature: no neutrino
+    decoupling, 7.25 at T << m_e); ``g_scale``: multiplies the g_chi of the equilibrium yield
+    (counting);
     ``sigma_v_factor_scale``: multiplies the kind's <sigma v>_eff factor (counting);
     ``rate``: ``exact`` (Gondolo-Gelmini) or ``nr`` (p-wave expansion <sigma v> = nr_v2 b/x,
     b = lim sigma v_rel / v_rel^2 at threshold)."""
@@ -74,6 +78,29 @@ class Convention:
     nr_v2: float = 6.0
 
 
+@lru_cache(maxsize=1)
+def _nu_coupled_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ln T, h_eff, g_*^(1/2)) of a plasma of photons, e+- (exact Fermi-Dirac integrals) and
+    three neutrino species that stay at the photon temperature (no neutrino decoupling):
+    10.75 at T >> m_e, 7.25 at T << m_e."""
+    ln_T = np.linspace(math.log(1e-5), math.log(0.1), 301)
+    rho0 = 7.0 * math.pi**4 / 120.0  # int x^3/(e^x + 1) dx
+
+    def fractions(u: float) -> tuple[float, float]:
+        def e(x: float) -> float:
+            return math.sqrt(x * x + u * u)
+
+        rho = quad(lambda x: x * x * e(x) / (math.exp(e(x)) + 1.0), 0.0, 60.0 + u)[0]
+        p = quad(lambda x: x**4 / e(x) / (math.exp(e(x)) + 1.0), 0.0, 60.0 + u)[0] / 3.0
+        return rho / rho0, (rho + p) / (4.0 / 3.0 * rho0)
+
+    fr = np.array([fractions(M_ELECTRON / math.exp(t)) for t in ln_T])
+    g = 2.0 + 5.25 + 3.5 * fr[:, 0]
+    h = 2.0 + 5.25 + 3.5 * fr[:, 1]
+    gs = h / np.sqrt(g) * (1.0 + np.gradient(np.log(h), ln_T) / 3.0)
+    return ln_T, h, gs
+
+
 def _dof_functions(kind: str) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
     """(g_*^(1/2)(T), h_eff(T)) of a dof convention (T in GeV)."""
     if kind in ("table", "saikawa_shirai"):
@@ -86,6 +113,9 @@ def _dof_functions(kind: str) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
         return (lambda T: dof.h_eff(T) / np.sqrt(dof.g_eff(T))), (lambda T: dof.h_eff(T))
     if kind == "sqrt_g":
         return (lambda T: np.sqrt(dof.g_eff(T))), (lambda T: dof.g_eff(T))
+    if kind == "nu_coupled":
+        ln_T, h, gs = _nu_coupled_table()
+        return (lambda T: np.interp(np.log(T), ln_T, gs)), (lambda T: np.interp(np.log(T), ln_T, h))
     raise ValueError(f"dof = {kind!r} is invalid: allowed table, saikawa_shirai, const, ...")
 
 
@@ -196,16 +226,27 @@ def published_points(kind: str = "complex_scalar", m_low: float = M_LOW, m_high:
     return m[keep], y[keep]
 
 
-def ratio_stats(m: np.ndarray, ratio: np.ndarray) -> dict[str, float]:
-    """median, min, max, rms of ln(ratio) about ln(median), slope d ln(ratio)/d ln m."""
+def smooth_published(m: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """A quadratic fit in (ln m, ln y) to the published points (removes the read-off wiggle)."""
+    lm = np.log(m)
+    return np.exp(np.polyval(np.polyfit(lm, np.log(y), 2), lm))  # type: ignore[no-any-return]
+
+
+def ratio_stats(m: np.ndarray, y_ours: np.ndarray, y_pub: np.ndarray) -> dict[str, float]:
+    """Of ratio = y_ours/y_pub: median, min, max, rms of ln(ratio) about ln(median), slope
+    d ln(ratio)/d ln m; and ``rms_smooth``: rms of ln(y_ours / smooth_published) about its
+    mean (the shape difference once the published curve's own wiggle is removed)."""
+    ratio = y_ours / y_pub
     lr = np.log(ratio)
     med = float(np.median(ratio))
+    ls = np.log(y_ours / smooth_published(m, y_pub))
     return {
         "median": med,
         "min": float(ratio.min()),
         "max": float(ratio.max()),
         "rms": float(np.sqrt(np.mean((lr - math.log(med)) ** 2))),
         "slope": float(np.polyfit(np.log(m), lr, 1)[0]),
+        "rms_smooth": float(np.std(ls)),
     }
 
 
@@ -228,6 +269,16 @@ HYPOTHESES: tuple[Convention, ...] = (
     Convention("(d) g_* = h_eff = 10.75 (no e+e- annihilation)", dof="const"),
     Convention("(e) alpha(m_Z) = 1/127.9 in the rate", rate_factor=RATE_ALPHA_MZ),
     Convention("(d)+(e) alpha(m_Z), g_* = 10.75", rate_factor=RATE_ALPHA_MZ, dof="const"),
+    Convention("(d) neutrinos at the photon temperature", dof="nu_coupled"),
+    Convention("fit: g_* = 10.75, rate x 1.115", rate_factor=1.115, dof="const"),
+)
+
+#: the plasma conventions at 1-3 MeV (freeze-out at T ~ 60-180 keV, during e+e- annihilation)
+LOW_MASS_CONVENTIONS: tuple[Convention, ...] = (
+    HYPOTHESES[0],
+    Convention("(d) dof Saikawa-Shirai fit", dof="saikawa_shirai"),
+    Convention("(d) g_* = h_eff = 10.75", dof="const"),
+    Convention("(d) neutrinos at the photon temperature", dof="nu_coupled"),
 )
 
 #: the kind comparison: baseline, a normalization and a counting (x_f) convention
@@ -243,13 +294,18 @@ KINDS = (
 )
 
 
-def hypothesis_table(conventions: Sequence[Convention] = HYPOTHESES, every: int = 1):
+def hypothesis_table(
+    conventions: Sequence[Convention] = HYPOTHESES,
+    every: int = 1,
+    m_low: float = M_LOW,
+    m_high: float = M_HIGH,
+):
     """[(convention, ratio_stats)] for the complex scalar at alpha_D = 0.5 on the published
-    points in 3-70 MeV (every ``every``-th point)."""
-    m, y = published_points()
+    points in [m_low, m_high] (default 3-70 MeV; every ``every``-th point)."""
+    m, y = published_points("complex_scalar", m_low, m_high)
     m, y = m[::every], y[::every]
     t = Tables.build(m)
-    return [(c, ratio_stats(m, target_y(t, c) / y)) for c in conventions]
+    return [(c, ratio_stats(m, target_y(t, c), y)) for c in conventions]
 
 
 def kind_table(conventions: Sequence[Convention] = KIND_CONVENTIONS, every: int = 1):
@@ -259,7 +315,7 @@ def kind_table(conventions: Sequence[Convention] = KIND_CONVENTIONS, every: int 
         m, y = published_points(pub, 0.01, M_HIGH)
         m, y = m[::every], y[::every]
         t = Tables.build(m, kind, alpha_D=0.1)
-        out[kind] = [(c, ratio_stats(m, target_y(t, c) / y)) for c in conventions]
+        out[kind] = [(c, ratio_stats(m, target_y(t, c), y)) for c in conventions]
     return out
 
 
@@ -284,11 +340,21 @@ def main() -> None:
     print(f"published curve: rms of ln y about a quadratic in ln m: {published_waviness():.3f}\n")
     print("y(ours, convention) / y(ESPP 2026), complex scalar, m_V = 3 m, alpha_D = 0.5,")
     print("published points in 3-70 MeV")
-    print(f"{'convention':52s} {'median':>7s} {'range':>13s} {'rms':>6s} {'slope':>7s}")
+    print("(rms: of ln ratio about its median; smooth: rms of ln(ours / quadratic fit of the")
+    print("published points), the shape difference without the published curve's wiggle)")
+    print(
+        f"{'convention':52s} {'median':>7s} {'range':>13s} {'rms':>6s} {'slope':>7s} {'smooth':>7s}"
+    )
     for c, s in hypothesis_table():
         print(
             f"{c.name:52s} {s['median']:7.3f} {s['min']:6.3f}-{s['max']:.3f} "
-            f"{s['rms']:6.3f} {s['slope']:+7.3f}"
+            f"{s['rms']:6.3f} {s['slope']:+7.3f} {s['rms_smooth']:7.3f}"
+        )
+    print("\nthe same at 1-3 MeV (freeze-out during e+e- annihilation)")
+    for c, s in hypothesis_table(LOW_MASS_CONVENTIONS, m_low=0.001, m_high=0.003):
+        print(
+            f"{c.name:52s} {s['median']:7.3f} {s['min']:6.3f}-{s['max']:.3f} "
+            f"{s['rms']:6.3f} {s['slope']:+7.3f} {s['rms_smooth']:7.3f}"
         )
     print("\nmedian ratio per DM kind at 10-70 MeV, alpha_D = 0.1")
     kinds = kind_table()

@@ -69,6 +69,7 @@ def table() -> dict[str, dict[str, float]]:
         "dof_const": T.Convention("", dof="const"),
         "alpha_mz": T.Convention("", rate_factor=T.RATE_ALPHA_MZ),
         "alpha_mz_const": T.Convention("", rate_factor=T.RATE_ALPHA_MZ, dof="const"),
+        "omega_0.134": T.Convention("", omega_target=0.134),
     }
     rows = T.hypothesis_table(list(names.values()), every=3)
     return {k: s for k, (_, s) in zip(names, rows, strict=True)}
@@ -97,6 +98,22 @@ def test_what_the_offset_is_made_of(table: dict[str, dict[str, float]]) -> None:
     both = table["alpha_mz_const"]
     assert 1.01 < both["median"] < 1.07 and abs(both["slope"]) < 0.02, both
     assert 0.98 < table["g_half"]["median"] < 1.05
+    # the normalization alone: Omega h^2 = 0.134 would give 1.00 (a non-standard value)
+    assert 0.97 < table["omega_0.134"]["median"] < 1.03
+    # shape without the published wiggle: 2.6 % rms with g_* = 10.75, 3.8 % with our dof
+    assert table["dof_const"]["rms_smooth"] < 0.03 < table["ours"]["rms_smooth"]
+
+
+def test_low_mass_plasma_brackets() -> None:
+    """1-3 MeV (freeze-out during e+e- annihilation): ours 1.32 falling (slope -0.12); g_* =
+    10.75 overshoots (0.83, rising) and neutrinos at the photon temperature give ~1.0 but rising
+    (+0.13): the plasma variants bracket the published curve without reproducing its shape."""
+    convs = [T.LOW_MASS_CONVENTIONS[0], T.LOW_MASS_CONVENTIONS[2], T.LOW_MASS_CONVENTIONS[3]]
+    rows = T.hypothesis_table(convs, every=2, m_low=0.001, m_high=0.003)
+    ours, const, nu = (s for _, s in rows)
+    assert 1.25 < ours["median"] < 1.40 and ours["slope"] < -0.07, ours
+    assert const["median"] < 0.9 and const["slope"] > 0.2, const
+    assert 0.95 < nu["median"] < 1.08 and nu["slope"] > 0.08, nu
 
 
 def test_offset_is_kind_independent() -> None:
