@@ -396,8 +396,10 @@ def _espp(out: Path) -> tuple[Table, str]:
         "0.6-1 GeV. The 3-70 MeV offset is a normalization common to the scalar, Majorana and "
         "pseudo-Dirac curves (so not a velocity expansion, counting or freeze-out convention, "
         "which act differently on p- and s-wave kinds; those and smaller Omega h^2 targets "
-        "move the ratio the wrong way) plus a slope that an SM plasma without e+e- annihilation "
-        "removes; alpha(m_Z) in the rate would account for most of the normalization. "
+        "move the ratio the wrong way) plus a slope from the SM plasma while e+e- annihilate "
+        "(freeze-out at T ~ 0.06-0.6 MeV below 10 MeV; the published curve implies more degrees "
+        "of freedom there than our table); alpha(m_Z) instead of alpha(0) in the rate would "
+        "account for 7 of its ~11 points. "
         "Hypothesis table: docs/physics.md §5.7 and tools/espp_target_offset.py."
     )
     return table, note
