@@ -36,11 +36,13 @@ def test_data_file() -> None:
 def test_km_target_vs_espp2026() -> None:
     """Ratio ours/published across 1 MeV - 1 GeV (docs/physics.md §5 has the table):
 
-    * 3-70 MeV (e+e- only, no thresholds): ours 5-20% above (measured 1.07-1.23, median 1.15).
+    * 3-70 MeV (e+e- only, no thresholds): ours 5-20% above (measured 1.07-1.23, median 1.14).
       Not our dof table (the Saikawa-Shirai fit moves y by < 1% there) nor alpha_D (0.1 vs 0.5:
-      1%); our solver agrees with hazma and a second integrator to 5e-4. The published curve's
-      inputs (dof, Omega h^2, thermal average) are not documented, and it was read off a plot
-      (few-% resolution): the offset stays unexplained at the 15% level. Bounds 1.0-1.3.
+      1%); our solver agrees with hazma and a second integrator to 5e-4. The offset is a
+      normalization common to the scalar, Majorana and pseudo-Dirac curves plus a slope from
+      the plasma during e+e- annihilation (tests/cosmology/test_espp_offset.py has the
+      hypothesis table: velocity expansions, Omega h^2 targets, counting and dof variants).
+      Bounds 1.0-1.3.
     * 0.6-1 GeV (above the rho/omega region): 0.95-1.25 (measured 1.03-1.16).
     * everywhere in 1 MeV - 1 GeV: 0.5-1.5. Outside the windows above the ratio reaches 1.39
       at 1 MeV (T_f ~ 60 keV, during e+e- annihilation and neutrino decoupling: the dof
