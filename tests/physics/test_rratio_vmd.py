@@ -5,6 +5,7 @@ its own smoothness."""
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +22,16 @@ from darkmoments.physics.decays import (
     partial_width,
     partial_widths,
 )
-from darkmoments.physics.rratio import CROSSOVER_HI, CROSSOVER_LO, r_ratio, r_ratio_data
+from darkmoments.physics.rratio import (
+    CROSSOVER_HI,
+    CROSSOVER_LO,
+    r_ratio,
+    r_ratio_data,
+    r_ratio_table,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "darkcast_dark_photon_widths.dat"
+HAZMA = Path(__file__).resolve().parents[1] / "data" / "hazma_dark_photon_hadronic_R.dat"
 
 
 def _darkcast() -> np.ndarray:
@@ -35,13 +43,20 @@ def _km(m: np.ndarray) -> DarkSector:
     return DarkSector.build(m, 0.5, r=10.0, eps=1.0)
 
 
-# Tolerances per region (see docs/physics.md §3.h.4, DarkCast table): the exclusive channels
-# below 1 GeV agree with DarkCast's fits within 2.5 % (5.5 % near the pi pi threshold, where our
-# Belle tau-based form factor sits lower than DarkCast's e+e- fit); between 1 and 2 GeV DarkCast
-# sits up to 12 % ABOVE the PDG compilation in 0.1-GeV window integrals (1.1-1.3 and 1.7-1.8 GeV)
-# and our multi-hadron term follows the compilation, so there the bound is 17 %.
-# Points on the phi peak (1.00) and the 1.9-GeV dip are left out as narrow structure.
-REGIONS = ((0.29, 0.44, 0.06), (0.44, 0.97, 0.026), (1.02, 1.98, 0.17))
+# Tolerances per region (docs/physics.md §3.h.4, DarkCast table), each the achieved maximum
+# rounded up: the exclusive channels below 1 GeV agree with DarkCast's fits within 2.5 % (5.5 %
+# near the pi pi threshold, where our Belle tau-based form factor, like hazma's e+e- fit, sits
+# ~5 % below DarkCast's); 1.4-1.7 GeV within 8 %. In 1.05-1.35 GeV DarkCast lies 8-20 % above
+# BOTH the PDG compilation and hazma's exclusive-channel sum (test below), and 10 % above the
+# compilation at 1.75-1.8 GeV; our R follows the two independent references there, so the
+# bound is 16.5 % / 11 %. The phi peak (1.00) and the 1.9-GeV dip are left out as narrow structure.
+REGIONS = (
+    (0.29, 0.44, 0.056),
+    (0.44, 0.97, 0.026),
+    (1.02, 1.37, 0.165),
+    (1.38, 1.72, 0.08),
+    (1.73, 1.98, 0.11),
+)
 
 
 def test_hadronic_width_against_darkcast() -> None:
@@ -68,10 +83,66 @@ def test_branching_ratio_ee_against_darkcast() -> None:
     sel = np.abs(m - 1.9) > 0.02
     below = sel & (m < 0.97)
     assert np.all(np.abs(ratio[below] - 1) < 0.015)
-    assert np.all(np.abs(ratio[sel] - 1) < 0.065)
+    assert np.all(np.abs(ratio[sel] - 1) < 0.063)
     # 1 GeV (phi shoulder) was 4 % low with the interpolation, now within 5 % the other way;
     # 0.95 GeV (off the peak) agrees to 0.1 %
     assert ratio[np.isclose(m, 0.95)][0] == pytest.approx(1.0, abs=0.002)
+
+
+def test_r_against_hazma_exclusive_sum() -> None:
+    # hazma 2.2's own sum of its exclusive channels (Herwig4DM fits, arXiv:1911.11147; stored by
+    # tools/hazma_exclusive_r.py): an independent exclusive-channel model. Up to 1.55 GeV it
+    # covers the channels that matter; ours agrees within 4.5 % below 1 GeV and 7 % in
+    # 1.05-1.55 GeV (phi shoulder, |m - m_phi| < 25 MeV = 6 widths, left out). Above 1.5 GeV it
+    # lacks 5 pi, 6 pi, K K pi pi: a lower bound (1 % Monte Carlo error).
+    hz = np.loadtxt(HAZMA)
+    m, r_hz = hz[:, 0], hz[:, 1]
+    ratio = r_ratio(m) / r_hz
+    low = m < 0.97
+    assert np.all(np.abs(ratio[low] - 1) < 0.045), (m[low], ratio[low])
+    mid = (m > 1.02) & (m < 1.56) & (np.abs(m - hadrons.RESONANCES["phi"][0]) > 0.025)
+    assert np.sum(mid) >= 10
+    assert np.all(np.abs(ratio[mid] - 1) < 0.07), (m[mid], ratio[mid])
+    assert np.all(ratio[m > 1.5] > 0.98)
+
+
+def test_darkcast_excess_at_1p1_to_1p35_gev_is_not_in_independent_references() -> None:
+    # why the DarkCast tolerance stays at 16.5 % there: DarkCast's R lies >= 8 % above both
+    # hazma's exclusive-channel sum and the PDG compilation (mean of its points within +-10 MeV),
+    # which agree with each other (and with ours) within 8 %
+    ref = _darkcast()
+    hz = np.loadtxt(HAZMA)
+    x, R = r_ratio_table()
+    for m0 in (1.10, 1.15, 1.20, 1.25, 1.30):
+        dc = ref[np.isclose(ref[:, 0], m0), 5][0]
+        r_hz = hz[np.isclose(hz[:, 0], m0), 1][0]
+        pdg = R[np.abs(x - m0) <= 0.01].mean()
+        assert dc / r_hz > 1.08 and dc / pdg > 1.06, m0
+        assert abs(r_hz / pdg - 1) < 0.08, m0
+        assert abs(float(r_ratio(m0)) / pdg - 1) < 0.06, m0
+
+
+def test_hazma_reference_reproduces() -> None:
+    # the stored hazma row at 1.2 GeV is what the installed hazma gives (its 3- and 4-body Monte
+    # Carlo at 8192 points: ~1 % error, 3 % tolerance); ~2 s
+    hazma_vm = pytest.importorskip("hazma.vector_mediator")
+    hazma_par = pytest.importorskip("hazma.parameters")
+    # hazma's RAMBO draws from numpy's global generator: seed it, restore it afterwards
+    state = np.random.get_state()  # noqa: NPY002
+    np.random.seed(7)  # noqa: NPY002
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            km = hazma_vm.KineticMixingGeV(mx=1.0e4, mv=1200.0, gvxx=0.0, eps=1.0)
+            pw = km.partial_widths(npts=8192)
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+    skip = {"e e", "mu mu", "tau tau", "ve ve", "vm vm", "vt vt", "x x", "total"}
+    r_live = sum(float(v) for k, v in pw.items() if k not in skip) / (
+        hazma_par.alpha_em * 1200.0 / 3.0
+    )
+    hz = np.loadtxt(HAZMA)
+    assert r_live == pytest.approx(hz[np.isclose(hz[:, 0], 1.2), 1][0], rel=0.03)
 
 
 def test_r_against_pdg_compilation_window_integrals() -> None:
