@@ -309,21 +309,29 @@ def base_nodes(x_min: float, x_max: float, n_gauss: int = N_GAUSS) -> tuple[np.n
     return gamma_nodes(x_min, x_max, (), n_gauss)
 
 
+#: entries per slice of the kernel evaluation (the temporaries stay in the CPU cache)
+SLICE = 8192
+
+
 def _k1e_exp(x: float, gamma: np.ndarray) -> np.ndarray:
     """K_1e(2 gamma x) exp(-2 x (gamma - 1)) elementwise at one x: the Bessel factor of
     :func:`kernel`. K_1e from its asymptotic series where 2 gamma x >= 2 X_ASYMPTOTIC (< 3e-12
-    relative, :func:`_k1e_large`), scipy's k1e below."""
-    a = 2.0 * x * (gamma - 1.0)
-    z = a + 2.0 * x
-    if x >= X_ASYMPTOTIC:
-        k1 = _k1e_large(z)
-    else:
-        k1 = np.empty_like(z)
-        big = z >= 2.0 * X_ASYMPTOTIC
-        k1[big] = _k1e_large(z[big])
-        k1[~big] = k1e(z[~big])
-    with np.errstate(under="ignore"):
-        return k1 * np.exp(-a)  # type: ignore[no-any-return]
+    relative, :func:`_k1e_large`), scipy's k1e below. Evaluated in slices of SLICE entries."""
+    out = np.empty_like(gamma)
+    for lo in range(0, gamma.size, SLICE):
+        g = gamma[lo : lo + SLICE]
+        a = 2.0 * x * (g - 1.0)
+        z = a + 2.0 * x
+        if x >= X_ASYMPTOTIC:
+            k1 = _k1e_large(z)
+        else:
+            k1 = np.empty_like(z)
+            big = z >= 2.0 * X_ASYMPTOTIC
+            k1[big] = _k1e_large(z[big])
+            k1[~big] = k1e(z[~big])
+        with np.errstate(under="ignore"):
+            np.multiply(k1, np.exp(-a), out=out[lo : lo + SLICE])
+    return out
 
 
 def _check_x(x: np.ndarray) -> np.ndarray:
@@ -385,10 +393,9 @@ class ThermalGrid:
 
     * nodes on the panels every model has (``shared`` >= 0: the grading towards gamma = 1)
       go through one kernel ``base`` (len(x), n_base) for all models: a matrix product;
-    * each model's own nodes (``own`` (N, G_own): their columns, increasing gamma) through one
-      sparse ``matrix``: row k N + i, column i G_own + j holds model i's kernel at x_k on its
-      j-th own node (entries with 2 x_k (gamma - 1) > ARG_MAX absent). A :meth:`subset` keeps
-      the matrix; ``parent`` are its models' positions in it."""
+    * each model's own nodes (``own`` (N, G_own): their columns, increasing gamma) through
+      ``blocks[k]`` (N, L_k), the kernel row of x_k on the first L_k own nodes (zero beyond
+      each model's cut 2 x_k (gamma - 1) <= ARG_MAX)."""
 
     m_DM: np.ndarray
     x: np.ndarray
@@ -397,8 +404,7 @@ class ThermalGrid:
     shared: np.ndarray
     base: np.ndarray
     own: np.ndarray
-    matrix: sparse.csr_array
-    parent: np.ndarray
+    blocks: list[np.ndarray]
 
     @classmethod
     def build(cls, m_DM: np.ndarray, x: np.ndarray, specials: Specials) -> ThermalGrid:
@@ -440,24 +446,16 @@ class ThermalGrid:
         g_own = np.where(pad, np.inf, g_own)
         jac = np.take_along_axis(weight * gamma * gamma * (gamma * gamma - 1.0), own, axis=1)
         jac = np.where(pad, 0.0, jac)
-        # own kernel: one sparse matrix, row k n + i, column i G_own + j; row (k, i) holds the
-        # prefix of model i's own nodes with 2 x_k (gamma - 1) <= ARG_MAX
-        cut = 1.0 + ARG_MAX / (2.0 * x)
-        counts = np.empty((len(x), n), dtype=np.int64)
-        for i in range(n):
-            counts[:, i] = np.searchsorted(g_own[i], cut, side="right")
-        indptr = np.concatenate([[0], np.cumsum(counts.ravel())])
-        total = int(indptr[-1])
-        j = np.arange(total) - np.repeat(indptr[:-1], counts.ravel())
-        cols = np.repeat(np.tile(np.arange(n) * G_own, len(x)), counts.ravel()) + j
-        g_flat, jac_flat = g_own.ravel()[cols], jac.ravel()[cols]
-        data = np.empty(total)
-        bounds = indptr[:: n]
+        # own kernel: for each x_k a dense block (N, L_k) over the first L_k own nodes (each
+        # row's nodes with 2 x_k (gamma - 1) <= ARG_MAX are a prefix; zero beyond it)
+        blocks = []
         for k, xk in enumerate(x):
-            sl = slice(int(bounds[k]), int(bounds[k + 1]))
-            data[sl] = pref[k] * jac_flat[sl] * _k1e_exp(float(xk), g_flat[sl])
-        matrix = sparse.csr_array((data, cols, indptr), shape=(len(x) * n, n * G_own))
-        return cls(m_DM, x, gamma, size, shared, base, own, matrix, np.arange(n))
+            inside = g_own <= 1.0 + ARG_MAX / (2.0 * xk)
+            L = int(inside.sum(axis=1).max()) if n else 0
+            g = np.ascontiguousarray(g_own[:, :L])
+            vals = _k1e_exp(float(xk), g.ravel()).reshape(n, L)
+            blocks.append(np.where(inside[:, :L], pref[k] * jac[:, :L] * vals, 0.0))
+        return cls(m_DM, x, gamma, size, shared, base, own, blocks)
 
     @property
     def s(self) -> np.ndarray:
@@ -468,7 +466,7 @@ class ThermalGrid:
         idx = np.asarray(idx, dtype=int)
         return ThermalGrid(
             self.m_DM[idx], self.x, self.gamma[idx], self.size[idx], self.shared[idx],
-            self.base, self.own[idx], self.matrix, self.parent[idx],
+            self.base, self.own[idx], [b[idx] for b in self.blocks],
         )  # fmt: skip
 
     def average(self, sigma: np.ndarray) -> np.ndarray:
@@ -478,11 +476,10 @@ class ThermalGrid:
         rows, cols = np.nonzero(self.shared >= 0)
         on_base[rows, self.shared[rows, cols]] = sigma[rows, cols]
         out = on_base @ self.base.T
-        n_parent = self.matrix.shape[1] // max(self.own.shape[1], 1)
-        sig_own = np.zeros((n_parent, self.own.shape[1]))
-        sig_own[self.parent] = np.take_along_axis(sigma, self.own, axis=1)
-        own = (self.matrix @ sig_own.ravel()).reshape(len(self.x), n_parent)
-        return out + own[:, self.parent].T  # type: ignore[no-any-return]
+        sig_own = np.take_along_axis(sigma, self.own, axis=1)
+        for k, blk in enumerate(self.blocks):
+            out[:, k] += np.einsum("ij,ij->i", blk, sig_own[:, : blk.shape[1]])
+        return out  # type: ignore[no-any-return]
 
 
 def sigma_v(model: DarkSector, x: np.ndarray | float) -> np.ndarray:
