@@ -19,9 +19,16 @@ Numerics (robust for x in [1, 1e5], r = 2 m_DM/m_V in [0.1, 2), Gamma_V/m_V down
 
 One node set and one kernel matrix serve the whole x grid; :class:`ThermalAverager` caches
 them so that many couplings of one (m_V, m_DM) reuse the work. :class:`ThermalGrid` holds the
-node sets and kernels of many models, and :func:`sigma_v_many` averages many models at once:
-models that differ only in their masses are stacked into one DarkSector with array masses,
-so their cross sections on all nodes are one array evaluation (docs/physics.md §5).
+node sets and kernels of many models, and :func:`sigma_v_many` averages many models at once
+(docs/physics.md §5.B): models that differ only in their masses are stacked into one
+DarkSector with array masses, their special points and node sets are built for all models
+at once (:func:`special_arrays`, :func:`gamma_nodes_many`: each model's own nodes, the same
+as :func:`gamma_nodes`, bit for bit), their cross sections on all nodes are one array
+evaluation, and their kernels are array operations too: the panels graded towards gamma = 1
+are the same for every model and go through one kernel, each model's other nodes through
+per-x blocks. K_1e(z) comes from its asymptotic series wherever z >= 2 X_ASYMPTOTIC (in
+:func:`kernel`: for x >= X_ASYMPTOTIC), so the grid and the single-model path agree to
+< 3e-12.
 
 DM kinds (docs/physics.md §12.9): the table is the rate of the kind's annihilating pair —
 phi* phi, chi chibar (Dirac), chi chi (Majorana) — with m_DM the DM mass. For pseudo-Dirac it is
@@ -45,7 +52,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import sparse
 from scipy.special import k1e, kve
 
 from darkmoments.constants import FERMIONS, M_PI_CHARGED
@@ -604,8 +610,9 @@ def sigma_v_block(block: DarkSector, x: np.ndarray, chunk: int = CHUNK) -> np.nd
 
 def sigma_v_many(models: Sequence[DarkSector] | DarkSector, x: np.ndarray) -> np.ndarray:
     """<sigma v>(x) [GeV^-2] of many scalar models on one increasing x grid, shape
-    (len(models), len(x)): the same numbers as :func:`sigma_v` model by model (same nodes),
-    computed by mass blocks (:func:`mass_blocks`, :func:`sigma_v_block`). ``models`` may also
+    (len(models), len(x)): the numbers of :func:`sigma_v` model by model (same nodes; to
+    < 3e-12, module docstring), computed by mass blocks (:func:`mass_blocks`,
+    :func:`sigma_v_block`). ``models`` may also
     be one DarkSector with array masses (m_V and m_DM broadcast together, flattened in C
     order): then it is one mass block and no scalar models are built."""
     x = _check_x(x)
