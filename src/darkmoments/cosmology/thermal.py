@@ -317,6 +317,9 @@ def base_nodes(x_min: float, x_max: float, n_gauss: int = N_GAUSS) -> tuple[np.n
 
 #: entries per slice of the kernel evaluation (the temporaries stay in the CPU cache)
 SLICE = 8192
+#: own-node kernels of at most this many (x, node) pairs are evaluated in one call (few
+#: models, e.g. a single one); larger grids loop over x
+DENSE_MAX = 250_000
 
 
 def _k1e_exp(x: float, gamma: np.ndarray) -> np.ndarray:
@@ -338,6 +341,35 @@ def _k1e_exp(x: float, gamma: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore"):
             np.multiply(k1, np.exp(-a), out=out[lo : lo + SLICE])
     return out
+
+
+def _k1e_exp_all(x: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """:func:`_k1e_exp` for broadcasting arrays x and gamma (the same evaluation rule)."""
+    a = 2.0 * x * (gamma - 1.0)
+    z = a + 2.0 * x
+    big = np.broadcast_to((x >= X_ASYMPTOTIC) | (z >= 2.0 * X_ASYMPTOTIC), z.shape)
+    k1 = np.empty_like(z)
+    with np.errstate(invalid="ignore"):
+        k1[big] = _k1e_large(z[big])
+    k1[~big] = k1e(z[~big])
+    with np.errstate(under="ignore", invalid="ignore"):
+        return k1 * np.exp(-a)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=8)
+def _base_kernel(x_bytes: bytes) -> np.ndarray:
+    """The kernel (len(x), n_base) on :func:`base_nodes` (with 8x/K_2e(x)^2 and the weights
+    and Jacobian), the x grid given as its float64 bytes (cached: the same for every grid)."""
+    x = np.frombuffer(x_bytes, dtype=float)
+    pref = 8.0 * x / kve(2, x) ** 2
+    g_base, w_base = base_nodes(float(x[0]), float(x[-1]))
+    jac_base = w_base * g_base * g_base * (g_base * g_base - 1.0)
+    base = np.zeros((len(x), g_base.size))
+    for k, xk in enumerate(x):
+        keep = int(np.searchsorted(g_base, 1.0 + ARG_MAX / (2.0 * xk), side="right"))
+        base[k, :keep] = pref[k] * jac_base[:keep] * _k1e_exp(float(xk), g_base[:keep])
+    base.setflags(write=False)
+    return base
 
 
 def _check_x(x: np.ndarray) -> np.ndarray:
@@ -436,12 +468,7 @@ class ThermalGrid:
         G = int(size.max()) if n else 0
         gamma, weight, shared = gamma[:, :G], weight[:, :G], shared[:, :G]
         pref = 8.0 * x / kve(2, x) ** 2
-        g_base, w_base = base_nodes(float(x[0]), float(x[-1]))
-        jac_base = w_base * g_base * g_base * (g_base * g_base - 1.0)
-        base = np.zeros((len(x), g_base.size))
-        for k, xk in enumerate(x):
-            keep = int(np.searchsorted(g_base, 1.0 + ARG_MAX / (2.0 * xk), side="right"))
-            base[k, :keep] = pref[k] * jac_base[:keep] * _k1e_exp(float(xk), g_base[:keep])
+        base = _base_kernel(x.tobytes())
         # each model's own nodes, compacted to the left in increasing gamma
         is_own = (shared < 0) & (np.arange(G)[None, :] < size[:, None])
         n_own = is_own.sum(axis=1)
@@ -454,13 +481,26 @@ class ThermalGrid:
         jac = np.where(pad, 0.0, jac)
         # own kernel: for each x_k a dense block (N, L_k) over the first L_k own nodes (each
         # row's nodes with 2 x_k (gamma - 1) <= ARG_MAX are a prefix; zero beyond it)
-        blocks = []
-        for k, xk in enumerate(x):
-            inside = g_own <= 1.0 + ARG_MAX / (2.0 * xk)
-            L = int(inside.sum(axis=1).max()) if n else 0
-            g = np.ascontiguousarray(g_own[:, :L])
-            vals = _k1e_exp(float(xk), g.ravel()).reshape(n, L)
-            blocks.append(np.where(inside[:, :L], pref[k] * jac[:, :L] * vals, 0.0))
+        cut = 1.0 + ARG_MAX / (2.0 * x)
+        counts = np.array([np.searchsorted(row, cut, side="right") for row in g_own])
+        L = counts.max(axis=0) if n else np.zeros(len(x), dtype=int)
+        if len(x) * n * int(L.max()) <= DENSE_MAX:  # few models: all x at once
+            Lm = int(L.max())
+            shape = (len(x), n, Lm)
+            inside = g_own[None, :, :Lm] <= cut[:, None, None]
+            g = np.broadcast_to(g_own[None, :, :Lm], shape)[inside]
+            kk = np.broadcast_to(np.arange(len(x))[:, None, None], shape)[inside]
+            jj = np.broadcast_to(jac[None, :, :Lm], shape)[inside]
+            vals = np.zeros(shape)
+            vals[inside] = pref[kk] * jj * _k1e_exp_all(x[kk], g)
+            blocks = [vals[k, :, : int(L[k])] for k in range(len(x))]
+        else:
+            blocks = []
+            for k, xk in enumerate(x):
+                Lk = int(L[k])
+                g = np.ascontiguousarray(g_own[:, :Lk])
+                vals = _k1e_exp(float(xk), g.ravel()).reshape(n, Lk)
+                blocks.append(np.where(g <= cut[k], pref[k] * jac[:, :Lk] * vals, 0.0))
         return cls(m_DM, x, gamma, size, shared, base, own, blocks)
 
     @property
