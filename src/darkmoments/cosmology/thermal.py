@@ -358,8 +358,9 @@ def _k1e_exp_all(x: np.ndarray, gamma: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _base_kernel(x_bytes: bytes) -> np.ndarray:
-    """The kernel (len(x), n_base) on :func:`base_nodes` (with 8x/K_2e(x)^2 and the weights
-    and Jacobian), the x grid given as its float64 bytes (cached: the same for every grid)."""
+    """The kernel on :func:`base_nodes` (with 8x/K_2e(x)^2 and the weights and Jacobian),
+    transposed: shape (n_base, len(x)); the x grid given as its float64 bytes (cached: the
+    same for every grid)."""
     x = np.frombuffer(x_bytes, dtype=float)
     pref = 8.0 * x / kve(2, x) ** 2
     g_base, w_base = base_nodes(float(x[0]), float(x[-1]))
@@ -368,6 +369,7 @@ def _base_kernel(x_bytes: bytes) -> np.ndarray:
     for k, xk in enumerate(x):
         keep = int(np.searchsorted(g_base, 1.0 + ARG_MAX / (2.0 * xk), side="right"))
         base[k, :keep] = pref[k] * jac_base[:keep] * _k1e_exp(float(xk), g_base[:keep])
+    base = np.ascontiguousarray(base.T)  # (n_base, len(x)): a plain product in average()
     base.setflags(write=False)
     return base
 
@@ -430,7 +432,7 @@ class ThermalGrid:
     (N, len(x)), the same sums as the per-model kernels of :func:`kernel`:
 
     * nodes on the panels every model has (``shared`` >= 0: the grading towards gamma = 1)
-      go through one kernel ``base`` (len(x), n_base) for all models: a matrix product;
+      go through one kernel ``base`` (n_base, len(x)) for all models: a matrix product;
     * each model's own nodes (``own`` (N, G_own): their columns, increasing gamma) through
       ``blocks[k]`` (N, L_k), the kernel row of x_k on the first L_k own nodes (zero beyond
       each model's cut 2 x_k (gamma - 1) <= ARG_MAX)."""
@@ -517,11 +519,11 @@ class ThermalGrid:
 
     def average(self, sigma: np.ndarray) -> np.ndarray:
         sigma = np.asarray(sigma, dtype=float)
-        n = len(self.m_DM)
-        on_base = np.zeros((n, self.base.shape[1]))
-        rows, cols = np.nonzero(self.shared >= 0)
-        on_base[rows, self.shared[rows, cols]] = sigma[rows, cols]
-        out = on_base @ self.base.T
+        n, n_base = len(self.m_DM), self.base.shape[0]
+        # sigma on the shared panels in base-node order (own nodes land in a spare column)
+        on_base = np.zeros((n, n_base + 1))
+        np.put_along_axis(on_base, np.where(self.shared >= 0, self.shared, n_base), sigma, 1)
+        out = on_base[:, :n_base] @ self.base
         sig_own = np.take_along_axis(sigma, self.own, axis=1)
         for k, blk in enumerate(self.blocks):
             out[:, k] += np.einsum("ij,ij->i", blk, sig_own[:, : blk.shape[1]])
