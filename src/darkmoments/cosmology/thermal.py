@@ -435,7 +435,8 @@ class ThermalGrid:
       go through one kernel ``base`` (n_base, len(x)) for all models: a matrix product;
     * each model's own nodes (``own`` (N, G_own): their columns, increasing gamma) through
       ``blocks[k]`` (N, L_k), the kernel row of x_k on the first L_k own nodes (zero beyond
-      each model's cut 2 x_k (gamma - 1) <= ARG_MAX)."""
+      each model's cut 2 x_k (gamma - 1) <= ARG_MAX); for few models (at most DENSE_MAX
+      entries) one block (len(x), N, max L_k) instead."""
 
     m_DM: np.ndarray
     x: np.ndarray
@@ -495,7 +496,7 @@ class ThermalGrid:
             jj = np.broadcast_to(jac[None, :, :Lm], shape)[inside]
             vals = np.zeros(shape)
             vals[inside] = pref[kk] * jj * _k1e_exp_all(x[kk], g)
-            blocks = [vals[k, :, : int(L[k])] for k in range(len(x))]
+            return cls(m_DM, x, gamma, size, shared, base, own, [vals])
         else:
             blocks = []
             for k, xk in enumerate(x):
@@ -514,7 +515,7 @@ class ThermalGrid:
         idx = np.asarray(idx, dtype=int)
         return ThermalGrid(
             self.m_DM[idx], self.x, self.gamma[idx], self.size[idx], self.shared[idx],
-            self.base, self.own[idx], [b[idx] for b in self.blocks],
+            self.base, self.own[idx], [b[..., idx, :] for b in self.blocks],
         )  # fmt: skip
 
     def average(self, sigma: np.ndarray) -> np.ndarray:
@@ -525,6 +526,9 @@ class ThermalGrid:
         np.put_along_axis(on_base, np.where(self.shared >= 0, self.shared, n_base), sigma, 1)
         out = on_base[:, :n_base] @ self.base
         sig_own = np.take_along_axis(sigma, self.own, axis=1)
+        if len(self.blocks) == 1 and self.blocks[0].ndim == 3:  # all x in one block
+            blk = self.blocks[0]
+            return out + np.einsum("kij,ij->ik", blk, sig_own[:, : blk.shape[2]])  # type: ignore[no-any-return]
         for k, blk in enumerate(self.blocks):
             out[:, k] += np.einsum("ij,ij->i", blk, sig_own[:, : blk.shape[1]])
         return out  # type: ignore[no-any-return]

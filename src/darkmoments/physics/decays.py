@@ -43,7 +43,7 @@ def master_function(Q2: np.ndarray, m: float, c: LorentzCouplings) -> np.ndarray
     Q2 = np.asarray(Q2, dtype=float)
     m2 = m * m
     # terms whose couplings vanish everywhere are skipped (they add exact zeros)
-    on_V, on_A, on_mu, on_d = (bool(np.any(g)) for g in (c.G_V, c.G_A, c.mu, c.d))
+    on_V, on_A, on_mu, on_d = (bool(np.asarray(g).any()) for g in (c.G_V, c.G_A, c.mu, c.d))
     b2 = velocity(Q2, m) ** 2 if (on_A or on_d) else 0.0
     out = np.zeros(np.broadcast(Q2, c.G_V, c.G_A, c.mu, c.d).shape)
     if on_V:
