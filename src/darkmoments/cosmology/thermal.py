@@ -494,16 +494,15 @@ class ThermalGrid:
             g = np.broadcast_to(g_own[None, :, :Lm], shape)[inside]
             kk = np.broadcast_to(np.arange(len(x))[:, None, None], shape)[inside]
             jj = np.broadcast_to(jac[None, :, :Lm], shape)[inside]
-            vals = np.zeros(shape)
-            vals[inside] = pref[kk] * jj * _k1e_exp_all(x[kk], g)
-            return cls(m_DM, x, gamma, size, shared, base, own, [vals])
-        else:
-            blocks = []
-            for k, xk in enumerate(x):
-                Lk = int(L[k])
-                g = np.ascontiguousarray(g_own[:, :Lk])
-                vals = _k1e_exp(float(xk), g.ravel()).reshape(n, Lk)
-                blocks.append(np.where(g <= cut[k], pref[k] * jac[:, :Lk] * vals, 0.0))
+            one = np.zeros(shape)
+            one[inside] = pref[kk] * jj * _k1e_exp_all(x[kk], g)
+            return cls(m_DM, x, gamma, size, shared, base, own, [one])
+        blocks = []
+        for k, xk in enumerate(x):
+            Lk = int(L[k])
+            gk = np.ascontiguousarray(g_own[:, :Lk])
+            vals = _k1e_exp(float(xk), gk.ravel()).reshape(n, Lk)
+            blocks.append(np.where(gk <= cut[k], pref[k] * jac[:, :Lk] * vals, 0.0))
         return cls(m_DM, x, gamma, size, shared, base, own, blocks)
 
     @property
