@@ -271,7 +271,8 @@ def relic_density_grid(
     x_table: np.ndarray | None = None,
 ) -> RelicGrid:
     """Omega h^2 of all the dark matter for many models at once (GeV units): a sequence of
-    scalar models, or one model with array m_V / m_DM (see :func:`as_models`). Arguments as
+    scalar models, or one model with array m_V / m_DM (flattened as in :func:`as_models`, but
+    used as it is: no scalar models are built). Arguments as
     in :func:`relic_density`; ``require_equilibrium`` raises for the first model out of
     equilibrium (else every model is flagged)."""
     F = _check_F(F)
