@@ -369,7 +369,7 @@ def _base_kernel(x_bytes: bytes) -> np.ndarray:
     for k, xk in enumerate(x):
         keep = int(np.searchsorted(g_base, 1.0 + ARG_MAX / (2.0 * xk), side="right"))
         base[k, :keep] = pref[k] * jac_base[:keep] * _k1e_exp(float(xk), g_base[:keep])
-    base = np.ascontiguousarray(base.T)  # (n_base, len(x)): a plain product in average()
+    base = np.ascontiguousarray(base.T)  # (n_base, len(x)), as average() multiplies it
     base.setflags(write=False)
     return base
 
@@ -523,7 +523,8 @@ class ThermalGrid:
         # sigma on the shared panels in base-node order (own nodes land in a spare column)
         on_base = np.zeros((n, n_base + 1))
         np.put_along_axis(on_base, np.where(self.shared >= 0, self.shared, n_base), sigma, 1)
-        out = on_base[:, :n_base] @ self.base
+        # einsum, not BLAS: a threaded GEMM of this size costs more CPU than it saves
+        out = np.einsum("ij,jk->ik", on_base[:, :n_base], self.base)
         sig_own = np.take_along_axis(sigma, self.own, axis=1)
         if len(self.blocks) == 1 and self.blocks[0].ndim == 3:  # all x in one block
             blk = self.blocks[0]
