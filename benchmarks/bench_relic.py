@@ -6,10 +6,11 @@ point).
 Models: complex scalar, alpha_D = 0.5, m_V = 3 m_DM (r = 2/3), charge-weighted moments and
 R-scaled hadrons; m_V log-spaced in [10 MeV, 1 GeV] (targets: [9 MeV, 0.9 GeV]).
 The per-point path is the public single-model API (``relic_density``, ``relic_target``) in a
-loop, timed on a subset and reported per point. With ``--previous SRC`` the same per-point
-loop is also timed in a subprocess on another source tree (e.g. the main branch) for the
-before/after ratio. Times are CPU seconds of this process (``time.process_time``) and wall
-seconds; on a shared machine quote the CPU times and the ratios.
+loop, timed on a subset and reported per point. With ``--previous SRC`` the grid path and the
+per-point loop are also timed in a subprocess on another source tree (e.g. the main branch)
+for the before/after ratios ("prev grid", "prev point"; ratio = previous / this grid path).
+Times are CPU seconds of this process (``time.process_time``) and wall seconds; on a shared
+machine quote the CPU times and the ratios.
 
 DM kinds (issue 16): ``--kinds`` times the grid path per DM kind (complex scalar, Dirac,
 Majorana, pseudo-Dirac with delta = 0.1) — a 1000-point Boltzmann density grid and a 100-point
@@ -154,11 +155,12 @@ def kinds_main(previous: str | None) -> None:
         )
 
 
-def _previous(src: str) -> dict[str, float]:
+def _previous(src: str) -> dict[str, dict[str, float]]:
+    """The grid path and the per-point path timed on another source tree (a subprocess)."""
     env = {**os.environ, "PYTHONPATH": src}
     code = (
         "import json, runpy; ns = runpy.run_path(" + repr(__file__) + ", run_name='bench'); "
-        "print(json.dumps(ns['per_point']()))"
+        "print(json.dumps({'grid': ns['grid'](), 'per_point': ns['per_point']()}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
@@ -178,10 +180,11 @@ def main() -> None:
         return
     g = grid()
     p = per_point()
-    prev = _previous(args.previous) if args.previous else {}
+    both = _previous(args.previous) if args.previous else {}
+    prev, prev_grid = both.get("per_point", {}), both.get("grid", {})
     head = f"{'quantity':<34}{'grid path':>12}{'per point':>12}{'ratio':>8}"
     if prev:
-        head += f"{'previous':>12}{'ratio':>8}"
+        head += f"{'prev grid':>12}{'ratio':>8}{'prev point':>12}{'ratio':>8}"
     print(head + "   [ms CPU per point]")
     rows = [
         ("density_boltzmann", f"relic_density boltzmann ({N_GRID} pts)"),
@@ -191,6 +194,7 @@ def main() -> None:
     for key, label in rows:
         line = f"{label:<34}{g[key] * 1e3:>12.3f}{p[key] * 1e3:>12.3f}{p[key] / g[key]:>8.1f}"
         if prev:
+            line += f"{prev_grid[key] * 1e3:>12.3f}{prev_grid[key] / g[key]:>8.1f}"
             line += f"{prev[key] * 1e3:>12.3f}{prev[key] / g[key]:>8.1f}"
         print(line)
     for c in STRUCTURES:

@@ -245,6 +245,20 @@ def as_models(models: DarkSector | Sequence[DarkSector]) -> list[DarkSector]:
     return list(models)
 
 
+def array_notes(model: DarkSector, allow_r_above_2: bool = False) -> tuple[tuple[str, ...], ...]:
+    """:func:`check_model` and :func:`kind_notes` of every model of one DarkSector with array
+    masses (flattened as in :func:`as_models`), computed once per distinct r."""
+    m_V, m_DM = np.broadcast_arrays(np.asarray(model.m_V), np.asarray(model.m_DM))
+    m_V, m_DM = m_V.astype(float).ravel(), m_DM.astype(float).ravel()
+    r = 2.0 * m_DM / m_V
+    _, first, inv = np.unique(r, return_index=True, return_inverse=True)
+    per_r = []
+    for i in first:
+        one = model.replace(m_V=float(m_V[i]), m_DM=float(m_DM[i]))
+        per_r.append(tuple(check_model(one, allow_r_above_2) + kind_notes(one)))
+    return tuple(per_r[k] for k in inv.ravel())
+
+
 def relic_density_grid(
     models: DarkSector | Sequence[DarkSector],
     method: str = "boltzmann",
@@ -257,17 +271,27 @@ def relic_density_grid(
     x_table: np.ndarray | None = None,
 ) -> RelicGrid:
     """Omega h^2 of all the dark matter for many models at once (GeV units): a sequence of
-    scalar models, or one model with array m_V / m_DM (see :func:`as_models`). Arguments as
+    scalar models, or one model with array m_V / m_DM (flattened as in :func:`as_models`, but
+    used as it is: no scalar models are built). Arguments as
     in :func:`relic_density`; ``require_equilibrium`` raises for the first model out of
     equilibrium (else every model is flagged)."""
     F = _check_F(F)
-    models = as_models(models)
-    _check_method(method, models)
-    notes = tuple(tuple(check_model(m, allow_r_above_2) + kind_notes(m)) for m in models)
     xt = x_grid(method, x_F, x_table)
-    sv = F * sigma_v_many(models, xt)
-    m = np.array([float(mod.m_DM) for mod in models])
-    g_chi, factor = kind_counting(models, xt)
+    if isinstance(models, DarkSector):  # array masses: no scalar models are built
+        _check_method(method, [models])
+        notes = array_notes(models, allow_r_above_2)
+        sv = F * sigma_v_many(models, xt)
+        m = np.broadcast_arrays(np.asarray(models.m_V), np.asarray(models.m_DM))[1]
+        m = m.astype(float).ravel()
+        g0, f0, _ = counting(models, xt)
+        g_chi, factor = np.broadcast_to(g0, (m.size, len(xt))), np.full(m.size, f0)
+    else:
+        models = list(models)
+        _check_method(method, models)
+        notes = tuple(tuple(check_model(m, allow_r_above_2) + kind_notes(m)) for m in models)
+        sv = F * sigma_v_many(models, xt)
+        m = np.array([float(mod.m_DM) for mod in models])
+        g_chi, factor = kind_counting(models, xt)
     grid = evaluate_many(
         m, xt, sv, method, x_F=x_F, dof_source=dof_source, F=F, g_chi=g_chi, sigma_v_factor=factor
     )

@@ -63,7 +63,7 @@ from darkmoments.cosmology.thermal import (
     coannihilation_weight,
     counting,
     mass_blocks,
-    special_points,
+    special_arrays,
     stack,
 )
 from darkmoments.model import (
@@ -211,8 +211,7 @@ class CouplingFamily:
         vis_mv = _quadratic(tuple(_visible(b, m_V) for b in at), h)  # type: ignore[arg-type]
         dm_mv = partial_widths(at[0], Q=m_V)["DM"]
         gam_lo = dm_mv[:, 0] + vis_mv[0, :, 0] + c_lo * (vis_mv[1, :, 0] + c_lo * vis_mv[2, :, 0])
-        specials = [special_points(m, width=float(g)) for m, g in zip(models, gam_lo, strict=True)]
-        grid = ThermalGrid.build(m_DM[:, 0], x, specials)
+        grid = ThermalGrid.build(m_DM[:, 0], x, special_arrays(block, gam_lo))
         s = grid.s
         sqrt_s = np.sqrt(s)
         vis = _quadratic(tuple(_visible(b, sqrt_s) for b in at), h)  # type: ignore[arg-type]

@@ -19,9 +19,16 @@ Numerics (robust for x in [1, 1e5], r = 2 m_DM/m_V in [0.1, 2), Gamma_V/m_V down
 
 One node set and one kernel matrix serve the whole x grid; :class:`ThermalAverager` caches
 them so that many couplings of one (m_V, m_DM) reuse the work. :class:`ThermalGrid` holds the
-node sets and kernels of many models, and :func:`sigma_v_many` averages many models at once:
-models that differ only in their masses are stacked into one DarkSector with array masses,
-so their cross sections on all nodes are one array evaluation (docs/physics.md §5).
+node sets and kernels of many models, and :func:`sigma_v_many` averages many models at once
+(docs/physics.md §5.B): models that differ only in their masses are stacked into one
+DarkSector with array masses, their special points and node sets are built for all models
+at once (:func:`special_arrays`, :func:`gamma_nodes_many`: each model's own nodes, the same
+as :func:`gamma_nodes`, bit for bit), their cross sections on all nodes are one array
+evaluation, and their kernels are array operations too: the panels graded towards gamma = 1
+are the same for every model and go through one kernel, each model's other nodes through
+per-x blocks. K_1e(z) comes from its asymptotic series wherever z >= 2 X_ASYMPTOTIC (in
+:func:`kernel`: for x >= X_ASYMPTOTIC), so the grid and the single-model path agree to
+< 3e-12.
 
 DM kinds (docs/physics.md §12.9): the table is the rate of the kind's annihilating pair —
 phi* phi, chi chibar (Dirac), chi chi (Majorana) — with m_DM the DM mass. For pseudo-Dirac it is
@@ -130,13 +137,24 @@ _K1_SERIES = tuple(
 
 
 def _k1e_large(z: np.ndarray) -> np.ndarray:
-    """exp(z) K_1(z) for z >= 2 X_ASYMPTOTIC by its asymptotic series (Horner in 1/z)."""
+    """exp(z) K_1(z) for z >= 2 X_ASYMPTOTIC by its asymptotic series (Horner in 1/z), the
+    terms up to the last one above 1e-15 relative at min(z) (at most all of _K1_SERIES; the
+    first omitted term bounds the error)."""
     u = 1.0 / z
-    acc = np.full_like(z, _K1_SERIES[-1])
-    for a in _K1_SERIES[-2::-1]:
+    n = _series_terms(float(np.min(z))) if z.size else len(_K1_SERIES)
+    acc = np.full_like(z, _K1_SERIES[n - 1])
+    for a in _K1_SERIES[n - 2 :: -1]:
         acc *= u
         acc += a
     return acc * np.sqrt(0.5 * np.pi * u)
+
+
+def _series_terms(z_min: float) -> int:
+    """Number of terms of _K1_SERIES needed at z >= z_min (next term < 1e-15)."""
+    for n in range(2, len(_K1_SERIES)):
+        if abs(_K1_SERIES[n]) * z_min ** (-n) < 1e-15:
+            return n
+    return len(_K1_SERIES)
 
 
 def kernel(x: np.ndarray, gamma: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -191,6 +209,171 @@ def special_points(model: DarkSector, width: float | None = None) -> list[tuple[
     return out
 
 
+#: one family of special points of N models: (gamma_p (N,), scale_p (N,), side); NaN
+#: gamma_p: none for that model; side 0: graded on both sides, +1: above only
+Specials = list[tuple[np.ndarray, np.ndarray, int]]
+
+
+def special_arrays(block: DarkSector, width: np.ndarray) -> Specials:
+    """:func:`special_points` of the N models of a mass block at once (``block`` masses of
+    shape (N,) or (N, 1); ``width`` (N,) their total widths Gamma_V [GeV]): the same points,
+    as arrays."""
+    m = np.asarray(block.m_DM, dtype=float).reshape(-1)
+    m_V = np.broadcast_to(np.asarray(block.m_V, dtype=float).reshape(-1), m.shape)
+    gam = np.broadcast_to(np.asarray(width, dtype=float).reshape(-1), m.shape)
+    out: Specials = []
+    gamma_R = m_V / (2.0 * m)
+    pole = gamma_R > 1.0
+    w = np.maximum(m_V * gam / (8.0 * m * m * gamma_R), 1e-15 * gamma_R)
+    out.append((np.where(pole, gamma_R, np.nan), w, 0))
+    if block.dm_kind == "pseudo_dirac" and block.delta > 0:
+        g_t = np.full(m.shape, 1.0 + 0.5 * block.delta)
+        out.append((g_t, THRESHOLD_SCALE * g_t, +1))
+    thresholds = [FERMIONS[f].mass for f in ("e", "mu", "tau")]
+    if block.hadrons != "none":
+        thresholds.append(M_PI_CHARGED)
+        out += [(mr / (2 * m), gr / (4 * m), 0) for mr, gr in HADRON_RESONANCES]
+    for mf in thresholds:
+        g_t = mf / m
+        out.append((np.where(g_t > 1.0, g_t, np.nan), THRESHOLD_SCALE * g_t, +1))
+    return out
+
+
+def gamma_nodes_many(
+    x_min: float, x_max: float, specials: Specials, n: int, n_gauss: int = N_GAUSS
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`gamma_nodes` of n models at once (the same nodes, bit for bit): ``specials``
+    from :func:`special_arrays`. Returns (gamma (n, G), weight (n, G), size (n,), shared
+    (n, G)): each row increasing and padded after its ``size`` nodes with its last node at zero
+    weight; ``shared[i, j]`` is the index of the node in the node list of the panels that
+    every model has (those between two consecutive breakpoints graded towards gamma = 1,
+    :func:`base_nodes`), -1 for the model's own nodes."""
+    g_hi = 1.0 + GAMMA_SPAN / x_min
+    base = base_edges(x_min, x_max)
+    cols: list[np.ndarray] = [np.broadcast_to(base, (n, base.size))]
+    for g_p, scale, side in specials:
+        g_p = np.broadcast_to(g_p, (n,))
+        scale = np.broadcast_to(scale, (n,))
+        with np.errstate(invalid="ignore"):
+            use = (1.0 < g_p + scale) & (g_p - scale < g_hi) & (scale > 0)
+        use &= np.isfinite(g_p)
+        if not use.any():
+            continue
+        cols.append(np.where(use & (1.0 < g_p) & (g_p < g_hi), g_p, np.nan)[:, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(use, np.maximum(np.maximum(g_hi - g_p, g_p - 1.0) / scale, 1.0), 1.0)
+        k_max = int(np.ceil(np.log(np.max(ratio)) / np.log(GRADING))) + 2
+        step = GRADING ** np.arange(k_max)
+        for sd in (+1, -1) if side == 0 else (side,):
+            pts = g_p[:, None] + sd * scale[:, None] * step[None, :]
+            keep = use[:, None] & (pts > 1.0) & (pts < g_hi)
+            cols.append(np.where(keep, pts, np.nan))
+    cand = np.sort(np.concatenate(cols, axis=1), axis=1)  # NaN sort last
+    valid = np.isfinite(cand)
+    valid[:, 1:] &= cand[:, 1:] != cand[:, :-1]
+    n_edge = valid.sum(axis=1)
+    width = int(n_edge.max())
+    # compact each row's edges to the left, pad with its last edge (zero-length panels)
+    order = np.argsort(~valid, axis=1, kind="stable")[:, :width]
+    edges = np.take_along_axis(cand, order, axis=1)
+    last = edges[np.arange(n), n_edge - 1]
+    pad = np.arange(width)[None, :] >= n_edge[:, None]
+    edges = np.where(pad, last[:, None], edges)
+    t, w = _leggauss(n_gauss)
+    half = 0.5 * np.diff(edges, axis=1)
+    mid = 0.5 * (edges[:, 1:] + edges[:, :-1])
+    gamma = (mid[:, :, None] + half[:, :, None] * t).reshape(n, -1)
+    weight = (half[:, :, None] * w).reshape(n, -1)
+    size = (n_edge - 1) * n_gauss
+    last_node = gamma[np.arange(n), size - 1]
+    pad_nodes = np.arange(gamma.shape[1])[None, :] >= size[:, None]
+    gamma = np.where(pad_nodes, last_node[:, None], gamma)
+    weight = np.where(pad_nodes, 0.0, weight)
+    # panels whose both ends are consecutive base edges are the same for every model
+    pos = np.searchsorted(base, edges)
+    on_base = (pos < base.size) & (base[np.minimum(pos, base.size - 1)] == edges)
+    shared_panel = on_base[:, :-1] & on_base[:, 1:] & ~pad[:, 1:]
+    panel_idx = np.where(shared_panel, pos[:, :-1], -1)
+    shared = np.where(
+        panel_idx[:, :, None] >= 0,
+        panel_idx[:, :, None] * n_gauss + np.arange(n_gauss),
+        -1,
+    ).reshape(n, -1)
+    return gamma, weight, size, shared
+
+
+def base_edges(x_min: float, x_max: float) -> np.ndarray:
+    """Breakpoints every node set of the x range has: 1, 1 + GAMMA_SPAN/x_min and the
+    geometric grading towards gamma = 1."""
+    g_hi = 1.0 + GAMMA_SPAN / x_min
+    y_lo = Y_LO_FACTOR / x_max
+    return np.unique(np.concatenate([np.array([1.0, g_hi]), _graded(1.0, y_lo, 1.0, g_hi, +1)]))
+
+
+def base_nodes(x_min: float, x_max: float, n_gauss: int = N_GAUSS) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights of the panels between consecutive :func:`base_edges`."""
+    return gamma_nodes(x_min, x_max, (), n_gauss)
+
+
+#: entries per slice of the kernel evaluation (the temporaries stay in the CPU cache)
+SLICE = 8192
+#: own-node kernels of at most this many (x, node) pairs are evaluated in one call (few
+#: models, e.g. a single one); larger grids loop over x
+DENSE_MAX = 250_000
+
+
+def _k1e_exp(x: float, gamma: np.ndarray) -> np.ndarray:
+    """K_1e(2 gamma x) exp(-2 x (gamma - 1)) elementwise at one x: the Bessel factor of
+    :func:`kernel`. K_1e from its asymptotic series where 2 gamma x >= 2 X_ASYMPTOTIC (< 3e-12
+    relative, :func:`_k1e_large`), scipy's k1e below. Evaluated in slices of SLICE entries."""
+    out = np.empty_like(gamma)
+    for lo in range(0, gamma.size, SLICE):
+        g = gamma[lo : lo + SLICE]
+        a = 2.0 * x * (g - 1.0)
+        z = a + 2.0 * x
+        if x >= X_ASYMPTOTIC:
+            k1 = _k1e_large(z)
+        else:
+            k1 = np.empty_like(z)
+            big = z >= 2.0 * X_ASYMPTOTIC
+            k1[big] = _k1e_large(z[big])
+            k1[~big] = k1e(z[~big])
+        with np.errstate(under="ignore"):
+            np.multiply(k1, np.exp(-a), out=out[lo : lo + SLICE])
+    return out
+
+
+def _k1e_exp_all(x: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """:func:`_k1e_exp` for broadcasting arrays x and gamma (the same evaluation rule)."""
+    a = 2.0 * x * (gamma - 1.0)
+    z = a + 2.0 * x
+    big = np.broadcast_to((x >= X_ASYMPTOTIC) | (z >= 2.0 * X_ASYMPTOTIC), z.shape)
+    k1 = np.empty_like(z)
+    with np.errstate(invalid="ignore"):
+        k1[big] = _k1e_large(z[big])
+    k1[~big] = k1e(z[~big])
+    with np.errstate(under="ignore", invalid="ignore"):
+        return k1 * np.exp(-a)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=8)
+def _base_kernel(x_bytes: bytes) -> np.ndarray:
+    """The kernel on :func:`base_nodes` (with 8x/K_2e(x)^2 and the weights and Jacobian),
+    transposed: shape (n_base, len(x)); the x grid given as its float64 bytes (cached: the
+    same for every grid)."""
+    x = np.frombuffer(x_bytes, dtype=float)
+    pref = 8.0 * x / kve(2, x) ** 2
+    g_base, w_base = base_nodes(float(x[0]), float(x[-1]))
+    jac_base = w_base * g_base * g_base * (g_base * g_base - 1.0)
+    base = np.zeros((len(x), g_base.size))
+    for k, xk in enumerate(x):
+        keep = int(np.searchsorted(g_base, 1.0 + ARG_MAX / (2.0 * xk), side="right"))
+        base[k, :keep] = pref[k] * jac_base[:keep] * _k1e_exp(float(xk), g_base[:keep])
+    base = np.ascontiguousarray(base.T)  # (n_base, len(x)), as average() multiplies it
+    base.setflags(write=False)
+    return base
+
+
 def _check_x(x: np.ndarray) -> np.ndarray:
     x = np.atleast_1d(np.asarray(x, dtype=float))
     if np.any(x <= 0) or not np.all(np.isfinite(x)) or np.any(np.diff(x) <= 0):
@@ -241,52 +424,114 @@ class ThermalAverager:
 class ThermalGrid:
     """Nodes and kernels of N models (masses ``m_DM`` (N,)) on one shared x grid.
 
-    Each model keeps its own node set (graded to its own pole and thresholds); the node sets
-    are padded to a common length with their last node, so that the cross sections of all N
-    models are one array evaluation on :attr:`s` (shape (N, G)). ``average(sigma)`` maps
-    sigma [GeV^-2] of shape (N, G) to <sigma v>(x) [GeV^-2] of shape (N, len(x)); padding
-    columns carry no weight."""
+    Each model keeps its own node set (graded to its own pole and thresholds,
+    :func:`gamma_nodes_many`, the nodes of :func:`gamma_nodes` bit for bit); the node sets are
+    padded to a common length G with their last node at zero weight, so that the cross
+    sections of all N models are one array evaluation on :attr:`s` (shape (N, G)).
+    ``average(sigma)`` maps sigma [GeV^-2] of shape (N, G) to <sigma v>(x) [GeV^-2] of shape
+    (N, len(x)), the same sums as the per-model kernels of :func:`kernel`:
+
+    * nodes on the panels every model has (``shared`` >= 0: the grading towards gamma = 1)
+      go through one kernel ``base`` (n_base, len(x)) for all models: a matrix product;
+    * each model's own nodes (``own`` (N, G_own): their columns, increasing gamma) through
+      ``blocks[k]`` (N, L_k), the kernel row of x_k on the first L_k own nodes (zero beyond
+      each model's cut 2 x_k (gamma - 1) <= ARG_MAX); for few models (at most DENSE_MAX
+      entries) one block (len(x), N, max L_k) instead."""
 
     m_DM: np.ndarray
     x: np.ndarray
     gamma: np.ndarray
     size: np.ndarray
-    matrices: list[np.ndarray]
+    shared: np.ndarray
+    base: np.ndarray
+    own: np.ndarray
+    blocks: list[np.ndarray]
 
     @classmethod
-    def build(
-        cls, m_DM: np.ndarray, x: np.ndarray, specials: Sequence[Sequence[tuple[float, ...]]]
-    ) -> ThermalGrid:
+    def build(cls, m_DM: np.ndarray, x: np.ndarray, specials: Specials) -> ThermalGrid:
+        """``specials``: :func:`special_arrays` of the N models."""
         x = _check_x(x)
         m = np.atleast_1d(np.asarray(m_DM, dtype=float))
-        nodes = [gamma_nodes(float(x[0]), float(x[-1]), sp) for sp in specials]
-        size = np.array([len(g) for g, _ in nodes])
-        gamma = np.empty((len(nodes), int(size.max()) if len(nodes) else 0))
-        for i, (g, _) in enumerate(nodes):
-            gamma[i, : len(g)] = g
-            gamma[i, len(g) :] = g[-1]
-        return cls(m, x, gamma, size, [kernel(x, g, w) for g, w in nodes])
+        nodes = gamma_nodes_many(float(x[0]), float(x[-1]), specials, len(m))
+        return cls.from_nodes(m, x, *nodes)
+
+    @classmethod
+    def from_nodes(
+        cls,
+        m_DM: np.ndarray,
+        x: np.ndarray,
+        gamma: np.ndarray,
+        weight: np.ndarray,
+        size: np.ndarray,
+        shared: np.ndarray,
+    ) -> ThermalGrid:
+        """The grid of given node sets (:func:`gamma_nodes_many`, rows may be a selection)."""
+        n = len(m_DM)
+        size = np.asarray(size)
+        G = int(size.max()) if n else 0
+        gamma, weight, shared = gamma[:, :G], weight[:, :G], shared[:, :G]
+        pref = 8.0 * x / kve(2, x) ** 2
+        base = _base_kernel(x.tobytes())
+        # each model's own nodes, compacted to the left in increasing gamma
+        is_own = (shared < 0) & (np.arange(G)[None, :] < size[:, None])
+        n_own = is_own.sum(axis=1)
+        G_own = int(n_own.max()) if n else 0
+        own = np.argsort(~is_own, axis=1, kind="stable")[:, :G_own]
+        pad = np.arange(G_own)[None, :] >= n_own[:, None]
+        g_own = np.take_along_axis(gamma, own, axis=1)
+        g_own = np.where(pad, np.inf, g_own)
+        jac = np.take_along_axis(weight * gamma * gamma * (gamma * gamma - 1.0), own, axis=1)
+        jac = np.where(pad, 0.0, jac)
+        # own kernel: for each x_k a dense block (N, L_k) over the first L_k own nodes (each
+        # row's nodes with 2 x_k (gamma - 1) <= ARG_MAX are a prefix; zero beyond it)
+        cut = 1.0 + ARG_MAX / (2.0 * x)
+        counts = np.array([np.searchsorted(row, cut, side="right") for row in g_own])
+        L = counts.max(axis=0) if n else np.zeros(len(x), dtype=int)
+        if len(x) * n * int(L.max()) <= DENSE_MAX:  # few models: all x at once
+            Lm = int(L.max())
+            shape = (len(x), n, Lm)
+            inside = g_own[None, :, :Lm] <= cut[:, None, None]
+            g = np.broadcast_to(g_own[None, :, :Lm], shape)[inside]
+            kk = np.broadcast_to(np.arange(len(x))[:, None, None], shape)[inside]
+            jj = np.broadcast_to(jac[None, :, :Lm], shape)[inside]
+            one = np.zeros(shape)
+            one[inside] = pref[kk] * jj * _k1e_exp_all(x[kk], g)
+            return cls(m_DM, x, gamma, size, shared, base, own, [one])
+        blocks = []
+        for k, xk in enumerate(x):
+            Lk = int(L[k])
+            gk = np.ascontiguousarray(g_own[:, :Lk])
+            vals = _k1e_exp(float(xk), gk.ravel()).reshape(n, Lk)
+            blocks.append(np.where(gk <= cut[k], pref[k] * jac[:, :Lk] * vals, 0.0))
+        return cls(m_DM, x, gamma, size, shared, base, own, blocks)
 
     @property
     def s(self) -> np.ndarray:
         return 4.0 * self.m_DM[:, None] ** 2 * self.gamma**2
 
     def subset(self, idx: np.ndarray) -> ThermalGrid:
-        """The grid of models ``idx`` only (shares the kernels)."""
+        """The grid of models ``idx`` only (same kernels)."""
+        idx = np.asarray(idx, dtype=int)
         return ThermalGrid(
-            self.m_DM[idx],
-            self.x,
-            self.gamma[idx],
-            self.size[idx],
-            [self.matrices[int(i)] for i in idx],
-        )
+            self.m_DM[idx], self.x, self.gamma[idx], self.size[idx], self.shared[idx],
+            self.base, self.own[idx], [b[..., idx, :] for b in self.blocks],
+        )  # fmt: skip
 
     def average(self, sigma: np.ndarray) -> np.ndarray:
         sigma = np.asarray(sigma, dtype=float)
-        out = np.empty((len(self.matrices), len(self.x)))
-        for i, (k, n) in enumerate(zip(self.matrices, self.size, strict=True)):
-            out[i] = k @ sigma[i, :n]
-        return out
+        n, n_base = len(self.m_DM), self.base.shape[0]
+        # sigma on the shared panels in base-node order (own nodes land in a spare column)
+        on_base = np.zeros((n, n_base + 1))
+        np.put_along_axis(on_base, np.where(self.shared >= 0, self.shared, n_base), sigma, 1)
+        # einsum, not BLAS: a threaded GEMM of this size costs more CPU than it saves
+        out = np.einsum("ij,jk->ik", on_base[:, :n_base], self.base)
+        sig_own = np.take_along_axis(sigma, self.own, axis=1)
+        if len(self.blocks) == 1 and self.blocks[0].ndim == 3:  # all x in one block
+            blk = self.blocks[0]
+            return out + np.einsum("kij,ij->ik", blk, sig_own[:, : blk.shape[2]])  # type: ignore[no-any-return]
+        for k, blk in enumerate(self.blocks):
+            out[:, k] += np.einsum("ij,ij->i", blk, sig_own[:, : blk.shape[1]])
+        return out  # type: ignore[no-any-return]
 
 
 def sigma_v(model: DarkSector, x: np.ndarray | float) -> np.ndarray:
@@ -339,7 +584,8 @@ def counting(model: DarkSector, x: np.ndarray) -> tuple[np.ndarray, float, np.nd
     return g_chi, factor, 16.0 / g_chi**2
 
 
-#: models per block in :func:`sigma_v_many` (bounds the memory of the kernels: ~1 MB each)
+#: models per chunk in :func:`sigma_v_block` and per block of :func:`mass_blocks` (bounds the
+#: memory of the kernels and cross-section arrays)
 CHUNK = 64
 
 
@@ -376,23 +622,53 @@ def stack(models: Sequence[DarkSector], idx: np.ndarray) -> DarkSector:
     return models[int(idx[0])].replace(m_V=m_V, m_DM=m_DM)
 
 
-def sigma_v_many(models: Sequence[DarkSector], x: np.ndarray) -> np.ndarray:
-    """<sigma v>(x) [GeV^-2] of many scalar models on one increasing x grid, shape
-    (len(models), len(x)): the same numbers as :func:`sigma_v` model by model (same nodes),
-    computed by mass blocks (:func:`mass_blocks`)."""
+def sigma_v_block(block: DarkSector, x: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
+    """<sigma v>(x) [GeV^-2] of the N models of one mass block (``block``: masses of shape
+    (N, 1)) on one increasing x grid, shape (N, len(x)): the total widths, special points and
+    node sets of all N models at once, then, by chunks of ``chunk`` models with similar node
+    counts (little padding), kernels and cross sections as array operations
+    (:class:`ThermalGrid`)."""
     x = _check_x(x)
-    out = np.empty((len(models), len(x)))
-    for idx in mass_blocks(models):
-        block = stack(models, idx)
-        widths = np.broadcast_to(total_width(block), (len(idx), 1))[:, 0]
-        specials = [
-            special_points(models[i], width=float(w)) for i, w in zip(idx, widths, strict=True)
-        ]
-        grid = ThermalGrid.build(block.m_DM[:, 0], x, specials)  # type: ignore[index]
-        sigma = cross_section(block, grid.s)
-        if block.dm_kind == "pseudo_dirac":
-            sigma = sigma * coannihilation_weight(block, grid.s)
-            out[idx] = grid.average(sigma) * counting(block, x)[2]
+    m_V = np.asarray(block.m_V, dtype=float)
+    m_DM = np.asarray(block.m_DM, dtype=float)
+    n = m_DM.shape[0]
+    widths = np.broadcast_to(total_width(block), (n, 1))[:, 0]
+    gamma, weight, size, shared = gamma_nodes_many(
+        float(x[0]), float(x[-1]), special_arrays(block, widths), n
+    )
+    order = np.argsort(size, kind="stable")
+    out = np.empty((n, len(x)))
+    density = counting(block, x)[2] if block.dm_kind == "pseudo_dirac" else None
+    for k in range(0, n, chunk):
+        idx = order[k : k + chunk]
+        sub = block.replace(m_V=m_V[idx], m_DM=m_DM[idx])
+        grid = ThermalGrid.from_nodes(
+            m_DM[idx, 0], x, gamma[idx], weight[idx], size[idx], shared[idx]
+        )
+        sigma = cross_section(sub, grid.s)
+        if density is not None:
+            sigma = sigma * coannihilation_weight(sub, grid.s)
+            out[idx] = grid.average(sigma) * density
         else:
             out[idx] = grid.average(sigma)
+    return out
+
+
+def sigma_v_many(models: Sequence[DarkSector] | DarkSector, x: np.ndarray) -> np.ndarray:
+    """<sigma v>(x) [GeV^-2] of many scalar models on one increasing x grid, shape
+    (len(models), len(x)): the numbers of :func:`sigma_v` model by model (same nodes; to
+    < 3e-12, module docstring), computed by mass blocks (:func:`mass_blocks`,
+    :func:`sigma_v_block`). ``models`` may also
+    be one DarkSector with array masses (m_V and m_DM broadcast together, flattened in C
+    order): then it is one mass block and no scalar models are built."""
+    x = _check_x(x)
+    if isinstance(models, DarkSector):
+        m_V, m_DM = np.broadcast_arrays(np.asarray(models.m_V), np.asarray(models.m_DM))
+        block = models.replace(
+            m_V=m_V.astype(float).reshape(-1, 1), m_DM=m_DM.astype(float).reshape(-1, 1)
+        )
+        return sigma_v_block(block, x)
+    out = np.empty((len(models), len(x)))
+    for idx in mass_blocks(models, chunk=max(len(models), 1)):
+        out[idx] = sigma_v_block(stack(models, idx), x)
     return out

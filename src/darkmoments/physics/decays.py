@@ -41,15 +41,22 @@ def master_function(Q2: np.ndarray, m: float, c: LorentzCouplings) -> np.ndarray
         + 6 m G_V mu.
     All other cross terms vanish after the spin sums."""
     Q2 = np.asarray(Q2, dtype=float)
-    b2 = velocity(Q2, m) ** 2
     m2 = m * m
-    return (
-        c.G_V**2 * (1.0 + 2.0 * m2 / Q2)
-        + c.G_A**2 * b2
-        + 0.5 * c.mu**2 * Q2 * (1.0 + 8.0 * m2 / Q2)
-        + 0.5 * c.d**2 * Q2 * b2
-        + 6.0 * m * c.G_V * c.mu
-    )
+    # terms whose couplings vanish everywhere are skipped (they add exact zeros)
+    on_V, on_A, on_mu, on_d = (bool(np.asarray(g).any()) for g in (c.G_V, c.G_A, c.mu, c.d))
+    b2 = velocity(Q2, m) ** 2 if (on_A or on_d) else 0.0
+    out = np.zeros(np.broadcast(Q2, c.G_V, c.G_A, c.mu, c.d).shape)
+    if on_V:
+        out = out + c.G_V**2 * (1.0 + 2.0 * m2 / Q2)
+    if on_A:
+        out = out + c.G_A**2 * b2
+    if on_mu:
+        out = out + 0.5 * c.mu**2 * Q2 * (1.0 + 8.0 * m2 / Q2)
+    if on_d:
+        out = out + 0.5 * c.d**2 * Q2 * b2
+    if on_V and on_mu and m != 0.0:
+        out = out + 6.0 * m * c.G_V * c.mu
+    return out
 
 
 def msq_decay(Q: np.ndarray | float, m: float, c: LorentzCouplings) -> np.ndarray:
