@@ -184,14 +184,8 @@ class _Setup:
         c = lorentz_couplings(model, fermion, self.M**2)
         self.gv2 = float(c.G_V**2 + c.G_A**2)
         self.dip2 = float(c.mu**2 + c.d**2)
-        if lepton != "electron" and (self.dip2 or float(c.G_A) != 0.0):
-            raise _reject(
-                "model",
-                sorted(model.structures),
-                f"for lepton = {lepton!r} only a vector (G_V: KM, CR) coupling in the WW family; "
-                "the axial (AM) and dipole (MDM, EDM) WW kernels are written for a massless "
-                "lepton (use the exact 2->3 calculation, brem.exact / method 'exact')",
-            )
+        #: the four Lorentz-class couplings (G_V, G_A dimensionless, mu, d in GeV^-1)
+        self.g = {"V": float(c.G_V), "A": float(c.G_A), "mu": float(c.mu), "d": float(c.d)}
         self.beta = math.sqrt(1.0 - self.M**2 / E0**2)
         self.x_lo = self.M / E0
         self.x_hi = 1.0 - self.m_l / E0
@@ -214,14 +208,7 @@ class _Setup:
         if not self.gv2:
             return {1: zero, 2: zero, 3: zero, 4: zero}
         if self.variant == "me_exact":
-            k = np.sqrt(np.maximum(x**2 * self.E0**2 - M2, 0.0))
-            pref: Any = self.gv2 * ALPHA**2 * k * y / (2.0 * math.pi * self.E0 * x)
-            return {
-                1: zero,
-                2: pref * 2.0 * (2.0 - 2.0 * x + x**2) / y,
-                3: -pref * 4.0 * (M2 + 2.0 * me2) * x,
-                4: pref * 4.0 * (M2 + 2.0 * me2) * (M2 * y + me2 * x**2),
-            }
+            return _massive_vector_like(x, self.E0, self.M, self.m_l, self.g)
         pref = self.gv2 * 2.0 * ALPHA**2 * self.beta / math.pi
         return {
             1: zero,
@@ -238,6 +225,8 @@ class _Setup:
         zero = np.zeros_like(x)
         if not self.dip2:
             return {1: zero, 2: zero, 3: zero, 4: zero}
+        if self.variant == "me_exact":
+            return _massive_dipole(x, self.E0, self.M, self.m_l, self.g)
         pref = self.dip2 * 2.0 * ALPHA**2 * self.beta / math.pi
         if self.variant == "rizzo_printed":
             return {1: pref * x, 2: zero, 3: zero, 4: zero}
@@ -272,26 +261,123 @@ class _Setup:
         return _chi_table(self.target, self.E0**2, inelastic)(self.t_min(x, U))
 
 
+# ----------------------------------------------------------------------------- massive kernels
+def _massive_vector_like(
+    x: np.ndarray, E0: float, M: float, m: float, g: dict[str, float]
+) -> dict[int, np.ndarray]:
+    """{n: c_n(x)} of the G_V^2, G_A^2 and G_V mu (chirality-flip interference) terms with the
+    lepton mass m (docs/physics.md §7.f): the massive subprocess of :func:`subprocess_msq` in the
+    master relation with beta = |k|/(x E0). The G_V^2 part is G4DarkBreM's "Full" kernel
+    (arXiv:2101.12192 Eq. 17 with m_e -> m), kept in its original arithmetic."""
+    M2, me2 = M**2, m**2
+    y = 1.0 - x
+    zero = np.zeros_like(x)
+    k = np.sqrt(np.maximum(x**2 * E0**2 - M2, 0.0))
+    out: dict[int, Any] = {1: zero, 2: zero, 3: zero, 4: zero}
+    gv2, ga2, gvmu = g["V"] ** 2, g["A"] ** 2, g["V"] * g["mu"]
+    if gv2:
+        pref = gv2 * ALPHA**2 * k * y / (2.0 * math.pi * E0 * x)
+        out = {
+            1: zero,
+            2: pref * 2.0 * (2.0 - 2.0 * x + x**2) / y,
+            3: -pref * 4.0 * (M2 + 2.0 * me2) * x,
+            4: pref * 4.0 * (M2 + 2.0 * me2) * (M2 * y + me2 * x**2),
+        }
+    w = M2 * y + me2 * x**2  # = x U0
+    if ga2:  # longitudinal V on the non-conserved axial current: the m^2/M^2 term of c_2
+        pa = ga2 * ALPHA**2 * k * y / (2.0 * math.pi * E0 * x)
+        out[2] = out[2] + pa * (2.0 * (2.0 - 2.0 * x + x**2) + 4.0 * me2 * x**2 / M2) / y
+        out[3] = out[3] - pa * 4.0 * (M2 - 4.0 * me2) * x
+        out[4] = out[4] + pa * 4.0 * (M2 - 4.0 * me2) * w
+    if gvmu:  # proportional to m: absent for a massless lepton
+        pi_ = gvmu * ALPHA**2 * k * y / (2.0 * math.pi * E0 * x)
+        out[2] = out[2] + pi_ * 4.0 * m * x**2 / y
+        out[3] = out[3] - pi_ * 24.0 * M2 * m * x
+        out[4] = out[4] + pi_ * 24.0 * M2 * m * w
+    return out
+
+
+def _massive_dipole(
+    x: np.ndarray, E0: float, M: float, m: float, g: dict[str, float]
+) -> dict[int, np.ndarray]:
+    """{n: c_n(x)} of the mu^2 and d^2 terms with the lepton mass m (docs/physics.md §7.f)."""
+    M2, me2 = M**2, m**2
+    y = 1.0 - x
+    k = np.sqrt(np.maximum(x**2 * E0**2 - M2, 0.0))
+    base = ALPHA**2 * k * y / (2.0 * math.pi * E0 * x)
+    pm, pd = g["mu"] ** 2 * base, g["d"] ** 2 * base
+    mass = pm * (M2 + 8.0 * me2) + pd * (M2 - 4.0 * me2)
+    return {
+        1: (pm + pd) * 4.0 * x / y,
+        2: (pm + pd) * M2 * x**2 / y,
+        3: -2.0 * M2 * x * mass,
+        4: 2.0 * M2 * (M2 * y + me2 * x**2) * mass,
+    }
+
+
 # ----------------------------------------------------------------------------- subprocess
 def subprocess_msq(
     model: DarkSector,
     s_hat: np.ndarray | float,
     u_hat: np.ndarray | float,
-    variant: str = "verified",
+    variant: str | None = None,
+    lepton: str = "electron",
 ) -> np.ndarray:
-    """Spin/polarization-averaged |M|^2 of gamma(q) e(p) -> V(k) e(p') (dimensionless), m_e -> 0.
+    """Spin/polarization-averaged |M|^2 of gamma(q) l(p) -> V(k) l(p') (dimensionless).
 
-    s_hat = (p + q)^2, u_hat = (p - k)^2, t_hat = m_V^2 - s_hat - u_hat (q^2 = 0). docs/physics.md
-    §7.2: 2 e^2 (G_V^2 + G_A^2)[-u/s - s/u - 2 M^2 t/(s u)]
-      + e^2 (mu^2 + d^2)[4(s + u) - M^2 (t^2 + M^4)/(s u)]
-    with the Lorentz classes of :func:`~darkmoments.physics.vertex.lorentz_couplings` at q^2 = M^2;
-    ``rizzo_printed`` keeps only 4(s + u) in the dipole bracket (Rizzo Eq. 16)."""
-    _check_variant(variant)
+    ``verified`` / ``rizzo_printed`` (electron only; m_l -> 0): s_hat = (p + q)^2,
+    u_hat = (p - k)^2, t_hat = m_V^2 - s_hat - u_hat (q^2 = 0); docs/physics.md §7.2:
+    2 e^2 (G_V^2 + G_A^2)[-u/s - s/u - 2 M^2 t/(s u)] + e^2 (mu^2 + d^2)[4(s + u) - M^2 (t^2 +
+    M^4)/(s u)] with the Lorentz classes of :func:`~darkmoments.physics.vertex.lorentz_couplings`
+    at q^2 = M^2 on the beam lepton; ``rizzo_printed`` keeps only 4(s + u) in the dipole bracket
+    (Rizzo Eq. 16).
+
+    ``me_exact`` (default for muons): the lepton mass m = m_l kept; s_hat = (p + q)^2 - m^2 and
+    u_hat = (p - k)^2 - m^2 (the propagator denominators; t_hat = M^2 - s_hat - u_hat), and
+    (docs/physics.md §7.f; r = s/u + u/s, w1 = 1/s + 1/u, w2 = 1/s^2 + 1/u^2, p = 1/(s u))
+
+        |M|^2/e^2 = G_V^2 [-2r + 4M^2 w1 - 4M^4 p + 8m^2 w1 + 4m^2 M^2 w2 + 8m^4 w1^2]
+          + G_A^2 [-2r + 4M^2 w1 - 4M^4 p
+                   + m^2 (4M^2 w2 + 24M^2 p - 16 w1 - 4(r + 2)/M^2) - 16 m^4 w1^2]
+          + G_V mu [m (24M^2 w1 - 24M^4 p - 4(r + 2)) + 24 m^3 M^2 w1^2]
+          + (mu^2 + d^2) [4(s + u) - M^2 (r + 2) + 2M^4 w1 - 2M^6 p]
+          + mu^2 [m^2 (2M^4 w2 - 12M^4 p + 16M^2 w1) + 16 m^4 M^2 w1^2]
+          + d^2 [m^2 (2M^4 w2 + 12M^4 p - 8M^2 w1) - 8 m^4 M^2 w1^2]
+
+    (derived by Dirac traces in tools/derive_ww_msq.py); every other interference vanishes."""
+    variant = _check_variant(variant, lepton)
+    fermion, m = LEPTONS[lepton]
     M2 = float(model.m_V) ** 2
-    c = lorentz_couplings(model, "e", M2)
-    gv2, dip2 = float(c.G_V**2 + c.G_A**2), float(c.mu**2 + c.d**2)
+    c = lorentz_couplings(model, fermion, M2)
     e2 = 4.0 * math.pi * ALPHA
     sh, uh = np.asarray(s_hat, dtype=float), np.asarray(u_hat, dtype=float)
+    if variant == "me_exact":
+        gv, ga, mu, d = float(c.G_V), float(c.G_A), float(c.mu), float(c.d)
+        m2, M4 = m**2, M2**2
+        r = sh / uh + uh / sh
+        w1 = 1.0 / sh + 1.0 / uh
+        w2 = 1.0 / sh**2 + 1.0 / uh**2
+        p = 1.0 / (sh * uh)
+        vec0 = -2.0 * r + 4.0 * M2 * w1 - 4.0 * M4 * p
+        dip0 = 4.0 * (sh + uh) - M2 * (r + 2.0) + 2.0 * M4 * w1 - 2.0 * M4 * M2 * p
+        total = (
+            gv**2 * (vec0 + 8.0 * m2 * w1 + 4.0 * m2 * M2 * w2 + 8.0 * m2**2 * w1**2)
+            + ga**2
+            * (
+                vec0
+                + m2 * (4.0 * M2 * w2 + 24.0 * M2 * p - 16.0 * w1 - 4.0 * (r + 2.0) / M2)
+                - 16.0 * m2**2 * w1**2
+            )
+            + gv * mu * (m * (24.0 * M2 * w1 - 24.0 * M4 * p - 4.0 * (r + 2.0)))
+            + gv * mu * 24.0 * m * m2 * M2 * w1**2
+            + (mu**2 + d**2) * dip0
+            + mu**2 * (m2 * (2.0 * M4 * w2 - 12.0 * M4 * p + 16.0 * M2 * w1))
+            + mu**2 * 16.0 * m2**2 * M2 * w1**2
+            + d**2 * (m2 * (2.0 * M4 * w2 + 12.0 * M4 * p - 8.0 * M2 * w1))
+            - d**2 * 8.0 * m2**2 * M2 * w1**2
+        )
+        return np.asarray(e2 * total)
+    gv2, dip2 = float(c.G_V**2 + c.G_A**2), float(c.mu**2 + c.d**2)
     th = M2 - sh - uh
     vec = 2.0 * e2 * gv2 * (-uh / sh - sh / uh - 2.0 * M2 * th / (sh * uh))
     dip = 4.0 * (sh + uh)
