@@ -167,7 +167,8 @@ def _ww(
     if exp.lepton != "electron":
         raise ValueError(
             f"method = 'ww_theta' is invalid for the {exp.lepton} beam of {exp.name}: allowed "
-            "method = 'exact' (the WW family here neglects the beam lepton's mass)"
+            "method = 'exact' (the WW signal-region integrals are set up for electron beams; "
+            "muon-beam WW cross sections: physics.brem_ww / brem xsec --method ww_theta)"
         )
     if exp.selection.has_pT_cut:
         raise ValueError(
