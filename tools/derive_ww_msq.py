@@ -31,7 +31,7 @@ from pathlib import Path
 import sympy as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import derive_brem_msq as d  # noqa: E402
+import derive_brem_msq as d
 
 CLASSES = d.CLASSES
 PAIRS = [(a, b) for i, a in enumerate(CLASSES) for b in CLASSES[i:]]

@@ -135,11 +135,22 @@ def _master(model, lepton, E0, target, x, theta, msq):
     beta = math.sqrt(x**2 * E0**2 - M**2) / (x * E0)
     chi = ww.chi(U**2 / (4 * E0**2 * (1 - x) ** 2), E0**2, target)
     msq_val = msq(model, U / (1 - x), -U)
-    return E0**2 * x * ALPHA * chi / math.pi * beta / (1 - x) * msq_val / (8 * math.pi * (U / (1 - x)) ** 2)
+    return (
+        E0**2
+        * x
+        * ALPHA
+        * chi
+        / math.pi
+        * beta
+        / (1 - x)
+        * msq_val
+        / (8 * math.pi * (U / (1 - x)) ** 2)
+    )
 
 
 @pytest.mark.parametrize(
-    "keys", [("km",), ("mdm",), ("edm",), ("am",), ("km", "mdm"), ("km", "mdm", "cr", "am", "edm", "ax")]
+    "keys",
+    [("km",), ("mdm",), ("edm",), ("am",), ("km", "mdm"), ("km", "mdm", "cr", "am", "edm", "ax")],
 )
 def test_kernel_is_master_relation_with_oracle_msq(keys) -> None:
     """The 1/U polynomial (me_exact, muon) == the master relation fed with the ORACLE |M|^2 at
@@ -202,9 +213,10 @@ def test_vector_part_is_g4darkbrem_full_kernel_bit_for_bit() -> None:
         x, th = np.array([0.3, 0.7, 0.95]), np.array([0.0, 0.003, 0.02])
         U = E0**2 * th**2 * x + M**2 * (1 - x) / x + m**2 * x
         k = np.sqrt(x**2 * E0**2 - M**2)
-        A2 = 2 * (2 - 2 * x + x**2) / (1 - x) + 4 * (M**2 + 2 * m**2) * (
-            -U * x + M**2 * (1 - x) + m**2 * x**2
-        ) / U**2
+        A2 = (
+            2 * (2 - 2 * x + x**2) / (1 - x)
+            + 4 * (M**2 + 2 * m**2) * (-U * x + M**2 * (1 - x) + m**2 * x**2) / U**2
+        )
         eps = 1e-3
         t_min = U**2 / (4 * E0**2 * (1 - x) ** 2)
         chi = ww._chi_table(W, E0**2, True)(t_min)
@@ -221,7 +233,10 @@ def test_model_relations_with_mass() -> None:
     cr = DarkSector.build(M, 0.5, r=0.5, b=b, fermions="leptons")
     am = DarkSector.build(M, 0.5, r=0.5, a=b, fermions="leptons")
     km = DarkSector.build(M, 0.5, r=0.5, eps=b * M**2 / E_CHARGE, fermions="leptons")
-    sig = {n: ww.cross_section(mm, E0, "W", lepton="muon") for n, mm in (("cr", cr), ("am", am), ("km", km))}
+    sig = {
+        n: ww.cross_section(mm, E0, "W", lepton="muon")
+        for n, mm in (("cr", cr), ("am", am), ("km", km))
+    }
     assert sig["cr"] == pytest.approx(sig["km"], rel=1e-12)
     # anapole >> charge radius at m_V << m_mu: ~ (m_mu/m_V)^2 enhancement (exact calc: §7.g)
     assert sig["am"] / sig["cr"] > 0.3 * (M_MUON / M) ** 2
@@ -232,3 +247,32 @@ def test_model_relations_with_mass() -> None:
     # electrons: the relations hold up to O(m_e^2/M^2)
     s_m, s_e = (ww.cross_section(mm, E0, "W", variant="me_exact") for mm in (mdm, edm))
     assert s_m / s_e == pytest.approx(1.0, abs=2e-3)
+
+
+@pytest.mark.slow
+def test_derivation_tool_gives_the_implemented_closed_form() -> None:
+    """tools/derive_ww_msq.py (sympy, ~10 s) re-derives F_ab: the nonzero pairs are exactly
+    VV, AA, V mu, mu mu, dd, and e^2 sum g_a g_b F_ab equals ``subprocess_msq`` (1e-12)."""
+    import sys
+    from pathlib import Path
+
+    import sympy as sp
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    import derive_ww_msq as d
+
+    F = {pair: d.F(*pair) for pair in d.PAIRS}
+    assert {p for p, f in F.items() if f != 0} == {
+        ("V", "V"),
+        ("A", "A"),
+        ("V", "mu"),
+        ("mu", "mu"),
+        ("d", "d"),
+    }
+    fn = {p: sp.lambdify((d.s, d.u, d.M, d.m), f) for p, f in F.items()}
+    model = _model(0.2, "km", "mdm", "edm", "am")
+    g = ww._Setup(model, 15.0, "W", None, "muon").g
+    for st, ut in [(1.3, -0.4), (0.2, -0.15), (7.0, -3.0)]:
+        ref = E_CHARGE**2 * sum(g[a] * g[b] * fn[a, b](st, ut, 0.2, M_MUON) for a, b in F)
+        got = float(ww.subprocess_msq(model, st, ut, "me_exact", "muon"))
+        assert got == pytest.approx(ref, rel=1e-12)

@@ -41,11 +41,11 @@ theta-independent flux are closed forms (small angle, dcos theta = dU/(2 E0^2 x)
   the theta integrals stay closed forms); with b = alpha^2 |k| (1-x)/(2 pi E0 x), w = x U0 =
   M^2 (1-x) + m_l^2 x^2, y = 1 - x, the coefficients c_n are
 
-      G_V^2  : c2 = b 2(2-2x+x^2)/y,               c3 = -4b (M^2+2m^2) x,  c4 = 4b (M^2+2m^2) w
-      G_A^2  : c2 = b [2(2-2x+x^2) + 4 m^2 x^2/M^2]/y, c3 = -4b (M^2-4m^2) x,  c4 = 4b (M^2-4m^2) w
-      G_V mu : c2 = 4b m x^2/y,                    c3 = -24b M^2 m x,      c4 = 24b M^2 m w
-      mu^2   : c1 = 4b x/y, c2 = b M^2 x^2/y,      c3 = -2b M^2 (M^2+8m^2) x, c4 = 2b M^2 (M^2+8m^2) w
-      d^2    : as mu^2 with 8 m^2 -> -4 m^2
+      G_V^2 : c2 = 2b (2-2x+x^2)/y,                  c3 = -4b (M^2+2m^2) x, c4 = 4b (M^2+2m^2) w
+      G_A^2 : c2 = b [2(2-2x+x^2) + 4m^2 x^2/M^2]/y, c3 = -4b (M^2-4m^2) x, c4 = 4b (M^2-4m^2) w
+      G_V mu: c2 = 4b m x^2/y,                       c3 = -24b M^2 m x,     c4 = 24b M^2 m w
+      mu^2  : c1 = 4b x/y, c2 = b M^2 x^2/y, c3 = -2b M^2 (M^2+8m^2) x, c4 = 2b M^2 (M^2+8m^2) w
+      d^2   : as mu^2 with 8m^2 -> -4m^2
 
   (G_V^2: G4DarkBreM's "Full" kernel, arXiv:2101.12192 Eq. 17 with m_e -> m_l; the G_A^2
   m^2/M^2 term is the longitudinal V on the non-conserved axial current; the G_V mu
@@ -215,7 +215,7 @@ class _Setup:
         """{n: c_n(x)} of the G_V/G_A (KM-like) part [BEST A12; ``me_exact``: the lepton-mass-exact
         form, arXiv:2101.12192 Eq. 17 with m_e -> m_l for G_V^2, plus G_A^2 and the G_V mu
         interference with the lepton mass, docs/physics.md §7.f]."""
-        M2, me2 = self.M**2, self.m_l**2
+        M2 = self.M**2
         x = np.asarray(x, dtype=float)
         y = 1.0 - x
         zero = np.zeros_like(x)
