@@ -1,4 +1,4 @@
-"""Weizsacker-Williams (WW) dark bremsstrahlung e N -> e N V for any mixture of structures.
+"""Weizsacker-Williams (WW) dark bremsstrahlung l N -> l N V (l = e, mu), any mixture of structures.
 
 Implements docs/physics.md §7.1-7.5 (lab frame, nucleus at rest, beam energy E0 along z,
 x = E_V/E0, theta = theta_V, small-angle U = E0^2 theta^2 x + M^2 (1-x)/x + m_e^2 x, M = m_V):
@@ -17,7 +17,9 @@ Interference: for m_e -> 0 the chirality-conserving (G_V, G_A) and chirality-fli
 amplitudes never interfere; the G_V G_A and mu d cross terms are parity/CP odd and vanish in the
 unpolarized sum (only three independent momenta). Hence CR == KM(e eps -> b M^2) exactly,
 AM == axial == KM(e eps -> a M^2) up to O(m_e^2/M^2) and EDM == MDM (docs/physics.md §7.8). This is
-tested against the Dirac trace oracle on the 2->2 subprocess.
+tested against the Dirac trace oracle on the 2->2 subprocess. With the lepton mass kept (variant
+``me_exact`` below) the G_V mu interference (proportional to m_l) appears and AM, EDM separate
+from CR, MDM by terms of order m_l^2/M^2.
 
 Inserted into the master relation, every piece is a polynomial in 1/U,
 
