@@ -185,3 +185,20 @@ def test_bad_input_exit_2_nothing_written(tmp_path, capsys, args):
     assert list(tmp_path.iterdir()) == []
     if "Vibranium" in args:
         assert "W, Pb, Cu, Al, Si, C" in err
+
+
+@pytest.mark.parametrize("coupling", [["--mu", "1e-2"], ["--d", "1e-2"], ["--a", "1"]])
+def test_xsec_ww_muon_beam_every_structure(capsys, coupling):
+    """``brem xsec --lepton muon --method ww_theta`` works for the dipoles and the anapole (the
+    lepton-mass WW kernels, docs/physics.md §7.f) and equals the library call."""
+    from darkmoments.constants import PB_PER_GEV2
+    from darkmoments.model import DarkSector
+    from darkmoments.physics import brem_ww
+
+    args = ["brem", "xsec", "--e0", "160", "--target", "W", "--m-v", "0.1", "--lepton", "muon"]
+    args += ["--fermions", "leptons", *coupling, "--method", "ww_theta", "--json"]
+    r = run_json(capsys, args)
+    kw = {coupling[0][2:]: float(coupling[1])}
+    model = DarkSector.build(0.1, 0.5, r=2 / 3, fermions="leptons", **kw)
+    ref = brem_ww.cross_section(model, 160.0, "W", flux="ww_theta", lepton="muon")
+    assert r["sigma_pb"] == pytest.approx(ref * PB_PER_GEV2, rel=1e-12)

@@ -23,8 +23,9 @@ any mixture (interference included). :func:`production` computes the five I_ab
   is restricted to its validated region E_e >= m_V (``ww_region="e_ge_m_v"``,
   x <= 1 - m_V/E0: the convention of the reference values in docs/physics.md
   §15.2); ``"full"`` integrates to the kinematic limit, where WW overestimates.
-  In WW, G_V/G_A and mu/d enter only as G_V^2 + G_A^2 and mu^2 + d^2 (no interference for
-  m_e -> 0): I_VV = I_AA, I_mumu = I_dd, I_Vmu = 0.
+  In WW with the m_e -> 0 kernels (``verified``), G_V/G_A and mu/d enter only as
+  G_V^2 + G_A^2 and mu^2 + d^2 (no interference): I_VV = I_AA, I_mumu = I_dd, I_Vmu = 0; with
+  ``me_exact`` (the electron mass in every class, docs/physics.md §7.f) the five are separate.
 
 Randomness only through the injected ``rng``; errors are the Monte Carlo 1-sigma of each I_ab.
 """
@@ -167,7 +168,8 @@ def _ww(
     if exp.lepton != "electron":
         raise ValueError(
             f"method = 'ww_theta' is invalid for the {exp.lepton} beam of {exp.name}: allowed "
-            "method = 'exact' (the WW family here neglects the beam lepton's mass)"
+            "method = 'exact' (the WW signal-region integrals are set up for electron beams; "
+            "muon-beam WW cross sections: physics.brem_ww / brem xsec --method ww_theta)"
         )
     if exp.selection.has_pT_cut:
         raise ValueError(
@@ -208,6 +210,18 @@ def _ww(
         ("mu", "mu"): I_dip,
         ("d", "d"): I_dip,
     }
+    if variant == "me_exact":
+        # with the lepton mass the classes separate (docs/physics.md §7.f): I_AA, I_dd from unit
+        # couplings, I_Vmu from the KM + MDM mixture minus its two squares
+        ax = DarkSector.build(m_V, 0.5, r=2 / 3, g_A=1.0, fermions="electron")
+        edm = DarkSector.build(m_V, 0.5, r=2 / 3, d=1.0, fermions="electron")
+        mix = DarkSector.build(m_V, 0.5, r=2 / 3, eps=1.0 / E_CHARGE, mu=1.0, fermions="electron")
+        g_v, g_a = class_couplings(vec, "e")["V"], class_couplings(ax, "e")["A"]
+        g_mu, g_d = class_couplings(dip, "e")["mu"], class_couplings(edm, "e")["d"]
+        I_mix = brem_ww.cross_section(mix, exp.E0, exp.target, **kw)
+        integrals[("A", "A")] = brem_ww.cross_section(ax, exp.E0, exp.target, **kw) / g_a**2
+        integrals[("d", "d")] = brem_ww.cross_section(edm, exp.E0, exp.target, **kw) / g_d**2
+        integrals[("V", "mu")] = (I_mix - g_v**2 * I_vec - g_mu**2 * I_dip) / (g_v * g_mu)
     return Production(m_V, "ww_theta", integrals, dict(zero), settings)
 
 
@@ -227,7 +241,7 @@ def production(
     ``method``: ``exact`` (``n_points`` vegas-mapped points of the exact integrand, drawn from
     ``rng``; default seed 0) or ``ww_theta`` (``ww_region``, ``theta_max`` for the WW theta
     integral, default pi/2; ``ww_variant`` of :data:`darkmoments.physics.brem_ww.VARIANTS`:
-    ``me_exact`` keeps m_e in the KM-like part, which matters at m_V ~ 10 MeV).
+    ``me_exact`` keeps m_e in every class, which matters for KM at m_V ~ 10 MeV).
     m_V must be below the beam's reach E0 - m_lepton. The exact method uses the experiment's beam
     lepton (electron or muon) for the kinematics and for the vertex the integrals are contracted
     with; WW is electron-only."""
