@@ -302,12 +302,15 @@ SUBS = {
 }
 
 
-def to_sympy(poly: dict) -> sp.Expr:
+def to_sympy(poly: dict, subs: dict | None = None) -> sp.Expr:
+    """A trace polynomial (monomials of dot-product symbols -> complex coefficient) as a sympy
+    expression, the symbols replaced by ``subs`` (default: this module's invariants)."""
+    table = SUBS if subs is None else subs
     expr = 0
     for mono, v in poly.items():
         term = sp.nsimplify(complex(v).real) + sp.I * sp.nsimplify(complex(v).imag)
         for s in mono:
-            term *= SUBS[s]
+            term *= table[s]
         expr += term
     return sp.expand(expr)
 

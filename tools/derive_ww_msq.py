@@ -86,13 +86,8 @@ def diagram(cls: str, which: int, pol: str):
 
 
 def to_sympy(poly: dict) -> sp.Expr:
-    expr = sp.Integer(0)
-    for mono, v in poly.items():
-        term = sp.nsimplify(complex(v).real) + sp.I * sp.nsimplify(complex(v).imag)
-        for sym in mono:
-            term *= SUBS[sym]
-        expr += term
-    return sp.expand(expr)
+    """derive_brem_msq's conversion with this process's invariants."""
+    return d.to_sympy(poly, SUBS)
 
 
 def F(ca: str, cb: str) -> sp.Expr:

@@ -19,23 +19,16 @@ import math
 
 import numpy as np
 import pytest
+import test_brem_ww_subprocess as massless_test
+from test_brem_ww_subprocess import STRUCTURES  # the same couplings as the massless oracle test
 
 from darkmoments.constants import ALPHA, E_CHARGE, M_ELECTRON, M_MUON
 from darkmoments.constants.materials import get_target
 from darkmoments.model import DarkSector
 from darkmoments.physics import brem_ww as ww
 from darkmoments.physics import dirac
-from darkmoments.physics.vertex import dirac_coefficients
 
 RNG = np.random.default_rng(20261202)
-STRUCTURES = {
-    "km": {"eps": 0.7},
-    "mdm": {"mu": 0.9},
-    "edm": {"d": 0.6},
-    "cr": {"b": 1.3},
-    "am": {"a": 0.8},
-    "ax": {"g_A": 0.4},
-}
 PAIRS = [(a, b) for i, a in enumerate(STRUCTURES) for b in list(STRUCTURES)[i:]]
 MASS = {"electron": M_ELECTRON, "muon": M_MUON}
 FERMION = {"electron": "e", "muon": "mu"}
@@ -63,22 +56,9 @@ def _momenta(s: float, cos: float, M: float, m: float, beta: np.ndarray):
 
 
 def oracle_msq(model: DarkSector, lepton: str, p, q, k, pp) -> float:
-    """(1/4) sum |M|^2, M = ubar(p')[G S(p+q) (-e eps_g.gamma) + (-e eps_g.gamma) S(p-k) G] u(p),
-    S(l) = (lslash + m)/(l^2 - m^2), G = Gamma^nu(-k) eps*_nu with the model's full vertex on the
-    beam lepton (docs/physics.md §2.1)."""
-    m = MASS[lepton]
-    G = dirac.vertex(dirac_coefficients(model, FERMION[lepton]), -k)
-    one = dirac.ID4
-    S1 = (dirac.slash(p + q) + m * one) / (dirac.dot(p + q, p + q) - m**2)
-    S2 = (dirac.slash(p - k) + m * one) / (dirac.dot(p - k, p - k) - m**2)
-    total = 0.0
-    for eg in dirac.polarizations(q, massless=True):
-        photon = -E_CHARGE * dirac.slash(eg)
-        for ev in dirac.polarizations(k):
-            Gv = dirac.contract(G, ev)
-            op = Gv @ S1 @ photon + photon @ S2 @ Gv
-            total += float(dirac.fermion_line_sum(pp, m, op, p, m))
-    return total / 4.0
+    """(1/4) sum |M|^2 of gamma l -> V l by Dirac traces with the lepton mass (the massless test's
+    oracle with m = m_l and the model's full vertex on the beam lepton, docs/physics.md §2.1)."""
+    return massless_test.oracle_msq(model, p, q, k, pp, m=MASS[lepton], fermion=FERMION[lepton])
 
 
 def _invariants(p, q, k, M: float) -> tuple[float, float]:

@@ -53,20 +53,22 @@ def _momenta(s: float, u: float, M: float, beta: np.ndarray):
     return tuple(dirac.boost(v, beta) for v in (p, q, k, pp))
 
 
-def oracle_msq(model: DarkSector, p, q, k, pp) -> float:
+def oracle_msq(model: DarkSector, p, q, k, pp, m: float = 0.0, fermion: str = "e") -> float:
     """(1/4) sum |M|^2 by Dirac traces: M = ubar(p')[G S(p+q) (-e eps_g.gamma) + (-e eps_g.gamma)
-    S(p-k) G] u(p), G = Gamma^nu(-k) eps*_nu(k) (docs/physics.md §2.1: q into the vertex along V =
-    -k)."""
-    G = dirac.vertex(dirac_coefficients(model, "e"), -k)
-    S1 = dirac.slash(p + q) / dirac.dot(p + q, p + q)
-    S2 = dirac.slash(p - k) / dirac.dot(p - k, p - k)
+    S(p-k) G] u(p), S(l) = (lslash + m)/(l^2 - m^2), G = Gamma^nu(-k) eps*_nu(k) with the model's
+    full vertex on ``fermion`` (docs/physics.md §2.1: q into the vertex along V = -k). m = 0: the
+    massless lepton of the kernels tested here; test_brem_ww_massive.py uses m_e and m_mu."""
+    G = dirac.vertex(dirac_coefficients(model, fermion), -k)
+    one = dirac.ID4
+    S1 = (dirac.slash(p + q) + m * one) / (dirac.dot(p + q, p + q) - m**2)
+    S2 = (dirac.slash(p - k) + m * one) / (dirac.dot(p - k, p - k) - m**2)
     total = 0.0
     for eg in dirac.polarizations(q, massless=True):
         photon = -E_CHARGE * dirac.slash(eg)
         for ev in dirac.polarizations(k):
             Gv = dirac.contract(G, ev)
             op = Gv @ S1 @ photon + photon @ S2 @ Gv
-            total += float(dirac.fermion_line_sum(pp, 0.0, op, p, 0.0))
+            total += float(dirac.fermion_line_sum(pp, m, op, p, m))
     return total / 4.0
 
 
