@@ -78,13 +78,35 @@ HADRON_RESONANCES = ((0.77526, 0.1491), (0.78265, 0.00849), (1.019461, 0.004249)
 THRESHOLD_SCALE = 1e-7
 
 
-def _graded(center: float, scale: float, lo: float, hi: float, side: int) -> np.ndarray:
-    """Breakpoints center + side * scale * GRADING^k inside (lo, hi)."""
+@dataclass(frozen=True)
+class Quadrature:
+    """Grading of the node sets of the grid path (:func:`gamma_nodes_many`): panel ratio
+    ``grading``, (gamma - 1) resolved down to ``y_lo_factor`` / x_max, thresholds graded down
+    to ``threshold_scale`` gamma_t, ``n_gauss`` nodes per panel, upper limit gamma = 1 +
+    ``gamma_span`` / x_min. :data:`FULL` (the module constants) is what every path uses (the
+    1e-7 accuracy of docs/physics.md §5.1); relaxed gradings are measured, not used, in
+    benchmarks/bench_rizzo_quadrature.py (docs/physics.md §5.G, fourth round)."""
+
+    grading: float = GRADING
+    y_lo_factor: float = Y_LO_FACTOR
+    threshold_scale: float = THRESHOLD_SCALE
+    n_gauss: int = N_GAUSS
+    gamma_span: float = GAMMA_SPAN
+
+
+#: the default node sets (every path)
+FULL = Quadrature()
+
+
+def _graded(
+    center: float, scale: float, lo: float, hi: float, side: int, grading: float = GRADING
+) -> np.ndarray:
+    """Breakpoints center + side * scale * grading^k inside (lo, hi)."""
     span = (hi - center) if side > 0 else (center - lo)
     if span <= 0 or scale <= 0:
         return np.empty(0)
-    n = int(np.ceil(np.log(max(span / scale, 1.0)) / np.log(GRADING))) + 1
-    pts = center + side * scale * GRADING ** np.arange(n)
+    n = int(np.ceil(np.log(max(span / scale, 1.0)) / np.log(grading))) + 1
+    pts = center + side * scale * grading ** np.arange(n)
     return pts[(pts > lo) & (pts < hi)]
 
 
@@ -240,20 +262,25 @@ def special_arrays(block: DarkSector, width: np.ndarray) -> Specials:
 
 
 def gamma_nodes_many(
-    x_min: float, x_max: float, specials: Specials, n: int, n_gauss: int = N_GAUSS
+    x_min: float, x_max: float, specials: Specials, n: int, quad: Quadrature = FULL
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gamma_nodes` of n models at once (the same nodes, bit for bit): ``specials``
     from :func:`special_arrays`. Returns (gamma (n, G), weight (n, G), size (n,), shared
     (n, G)): each row increasing and padded after its ``size`` nodes with its last node at zero
     weight; ``shared[i, j]`` is the index of the node in the node list of the panels that
     every model has (those between two consecutive breakpoints graded towards gamma = 1,
-    :func:`base_nodes`), -1 for the model's own nodes."""
-    g_hi = 1.0 + GAMMA_SPAN / x_min
-    base = base_edges(x_min, x_max)
+    :func:`base_nodes`), -1 for the model's own nodes. ``quad``: the grading (default
+    :data:`FULL`; the threshold scales of ``specials``, one-sided points, are rescaled by
+    quad.threshold_scale / THRESHOLD_SCALE)."""
+    g_hi = 1.0 + quad.gamma_span / x_min
+    base = base_edges(x_min, x_max, quad)
+    grading, n_gauss = quad.grading, quad.n_gauss
     cols: list[np.ndarray] = [np.broadcast_to(base, (n, base.size))]
     for g_p, scale, side in specials:
         g_p = np.broadcast_to(g_p, (n,))
         scale = np.broadcast_to(scale, (n,))
+        if side != 0 and quad.threshold_scale != THRESHOLD_SCALE:
+            scale = scale * (quad.threshold_scale / THRESHOLD_SCALE)
         with np.errstate(invalid="ignore"):
             use = (1.0 < g_p + scale) & (g_p - scale < g_hi) & (scale > 0)
         use &= np.isfinite(g_p)
@@ -262,8 +289,8 @@ def gamma_nodes_many(
         cols.append(np.where(use & (1.0 < g_p) & (g_p < g_hi), g_p, np.nan)[:, None])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(use, np.maximum(np.maximum(g_hi - g_p, g_p - 1.0) / scale, 1.0), 1.0)
-        k_max = int(np.ceil(np.log(np.max(ratio)) / np.log(GRADING))) + 2
-        step = GRADING ** np.arange(k_max)
+        k_max = int(np.ceil(np.log(np.max(ratio)) / np.log(grading))) + 2
+        step = grading ** np.arange(k_max)
         for sd in (+1, -1) if side == 0 else (side,):
             pts = g_p[:, None] + sd * scale[:, None] * step[None, :]
             keep = use[:, None] & (pts > 1.0) & (pts < g_hi)
@@ -302,17 +329,26 @@ def gamma_nodes_many(
     return gamma, weight, size, shared
 
 
-def base_edges(x_min: float, x_max: float) -> np.ndarray:
+def base_edges(x_min: float, x_max: float, quad: Quadrature = FULL) -> np.ndarray:
     """Breakpoints every node set of the x range has: 1, 1 + GAMMA_SPAN/x_min and the
     geometric grading towards gamma = 1."""
-    g_hi = 1.0 + GAMMA_SPAN / x_min
-    y_lo = Y_LO_FACTOR / x_max
-    return np.unique(np.concatenate([np.array([1.0, g_hi]), _graded(1.0, y_lo, 1.0, g_hi, +1)]))
+    g_hi = 1.0 + quad.gamma_span / x_min
+    y_lo = quad.y_lo_factor / x_max
+    graded = _graded(1.0, y_lo, 1.0, g_hi, +1, quad.grading)
+    return np.unique(np.concatenate([np.array([1.0, g_hi]), graded]))
 
 
-def base_nodes(x_min: float, x_max: float, n_gauss: int = N_GAUSS) -> tuple[np.ndarray, np.ndarray]:
+def base_nodes(
+    x_min: float, x_max: float, n_gauss: int = N_GAUSS, quad: Quadrature | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of the panels between consecutive :func:`base_edges`."""
-    return gamma_nodes(x_min, x_max, (), n_gauss)
+    if quad is None or quad == FULL:
+        return gamma_nodes(x_min, x_max, (), n_gauss)
+    edges = base_edges(x_min, x_max, quad)
+    t, w = _leggauss(quad.n_gauss)
+    half = 0.5 * np.diff(edges)
+    mid = 0.5 * (edges[1:] + edges[:-1])
+    return (mid[:, None] + half[:, None] * t).ravel(), (half[:, None] * w).ravel()
 
 
 #: entries per slice of the kernel evaluation (the temporaries stay in the CPU cache)
@@ -357,13 +393,13 @@ def _k1e_exp_all(x: np.ndarray, gamma: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def _base_kernel(x_bytes: bytes) -> np.ndarray:
+def _base_kernel(x_bytes: bytes, quad: Quadrature = FULL) -> np.ndarray:
     """The kernel on :func:`base_nodes` (with 8x/K_2e(x)^2 and the weights and Jacobian),
     transposed: shape (n_base, len(x)); the x grid given as its float64 bytes (cached: the
     same for every grid)."""
     x = np.frombuffer(x_bytes, dtype=float)
     pref = 8.0 * x / kve(2, x) ** 2
-    g_base, w_base = base_nodes(float(x[0]), float(x[-1]))
+    g_base, w_base = base_nodes(float(x[0]), float(x[-1]), quad=quad)
     jac_base = w_base * g_base * g_base * (g_base * g_base - 1.0)
     base = np.zeros((len(x), g_base.size))
     for k, xk in enumerate(x):
@@ -464,14 +500,16 @@ class ThermalGrid:
         weight: np.ndarray,
         size: np.ndarray,
         shared: np.ndarray,
+        quad: Quadrature = FULL,
     ) -> ThermalGrid:
-        """The grid of given node sets (:func:`gamma_nodes_many`, rows may be a selection)."""
+        """The grid of given node sets (:func:`gamma_nodes_many` with grading ``quad``, rows
+        may be a selection)."""
         n = len(m_DM)
         size = np.asarray(size)
         G = int(size.max()) if n else 0
         gamma, weight, shared = gamma[:, :G], weight[:, :G], shared[:, :G]
         pref = 8.0 * x / kve(2, x) ** 2
-        base = _base_kernel(x.tobytes())
+        base = _base_kernel(x.tobytes(), quad)
         # each model's own nodes, compacted to the left in increasing gamma
         is_own = (shared < 0) & (np.arange(G)[None, :] < size[:, None])
         n_own = is_own.sum(axis=1)
@@ -622,19 +660,27 @@ def stack(models: Sequence[DarkSector], idx: np.ndarray) -> DarkSector:
     return models[int(idx[0])].replace(m_V=m_V, m_DM=m_DM)
 
 
-def sigma_v_block(block: DarkSector, x: np.ndarray, chunk: int = CHUNK) -> np.ndarray:
+def sigma_v_block(
+    block: DarkSector,
+    x: np.ndarray,
+    chunk: int = CHUNK,
+    quad: Quadrature = FULL,
+    widths: np.ndarray | None = None,
+) -> np.ndarray:
     """<sigma v>(x) [GeV^-2] of the N models of one mass block (``block``: masses of shape
     (N, 1)) on one increasing x grid, shape (N, len(x)): the total widths, special points and
     node sets of all N models at once, then, by chunks of ``chunk`` models with similar node
     counts (little padding), kernels and cross sections as array operations
-    (:class:`ThermalGrid`)."""
+    (:class:`ThermalGrid`). ``quad``: the grading of the node sets (default :data:`FULL`);
+    ``widths``: the models' total widths [GeV] (N,) if already known."""
     x = _check_x(x)
     m_V = np.asarray(block.m_V, dtype=float)
     m_DM = np.asarray(block.m_DM, dtype=float)
     n = m_DM.shape[0]
-    widths = np.broadcast_to(total_width(block), (n, 1))[:, 0]
+    if widths is None:
+        widths = np.broadcast_to(total_width(block), (n, 1))[:, 0]
     gamma, weight, size, shared = gamma_nodes_many(
-        float(x[0]), float(x[-1]), special_arrays(block, widths), n
+        float(x[0]), float(x[-1]), special_arrays(block, widths), n, quad
     )
     order = np.argsort(size, kind="stable")
     out = np.empty((n, len(x)))
@@ -643,7 +689,7 @@ def sigma_v_block(block: DarkSector, x: np.ndarray, chunk: int = CHUNK) -> np.nd
         idx = order[k : k + chunk]
         sub = block.replace(m_V=m_V[idx], m_DM=m_DM[idx])
         grid = ThermalGrid.from_nodes(
-            m_DM[idx, 0], x, gamma[idx], weight[idx], size[idx], shared[idx]
+            m_DM[idx, 0], x, gamma[idx], weight[idx], size[idx], shared[idx], quad
         )
         sigma = cross_section(sub, grid.s)
         if density is not None:
