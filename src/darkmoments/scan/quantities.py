@@ -83,6 +83,7 @@ def _numeric() -> tuple[str, ...]:
         "alpha_D",
         "m_DM",
         "r",
+        "delta",  # pseudo-Dirac splitting (m_chi2 - m_chi1) / m_chi1, with dm_kind = "pseudo_dirac"
         *(i.coefficient for i in INTERACTIONS.values()),
         *(i.scale for i in INTERACTIONS.values() if i.scale),
     )
