@@ -395,3 +395,14 @@ def test_y_eps_conversion_inverts_and_scales(eps: float, alpha_D: float, ratio: 
     assert float(eps_from_y(y, alpha_D, ratio)) == pytest.approx(eps, rel=1e-12)
     assert float(y_from_eps(eps, 2 * alpha_D, ratio)) == pytest.approx(2 * y, rel=1e-12)
     assert float(y_from_eps(eps, alpha_D, ratio / 2)) == pytest.approx(y / 16, rel=1e-12)
+
+
+def test_na64mu_2022_curve_is_twice_the_projection_scaling():
+    """The shipped NA64mu 2022 curve (ESPP 2026 data) is exactly 2 (in eps) times NA64's own 3e11
+    MOT projection scaled by the zero-background law eps ~ MOT^-1/2: the first of the two parts
+    of the recast factor stated in docs/physics.md §7.g (a change of either file breaks it)."""
+    pub = load_limit("na64mu_2022_limit")
+    proj = load_limit("na64mu_3e11mot_projection")
+    m_V = np.geomspace(0.003, 1.0, 40)
+    ratio = pub.eps_at(m_V) / proj.eps_at(m_V) / np.sqrt(3e11 / 1.98e10)
+    np.testing.assert_allclose(ratio, 2.0, rtol=1e-9)
