@@ -360,27 +360,18 @@ DENSE_MAX = 250_000
 
 def _k1e_exp(x: float, gamma: np.ndarray) -> np.ndarray:
     """K_1e(2 gamma x) exp(-2 x (gamma - 1)) elementwise at one x: the Bessel factor of
-    :func:`kernel`. K_1e from its asymptotic series where 2 gamma x >= 2 X_ASYMPTOTIC (< 3e-12
-    relative, :func:`_k1e_large`), scipy's k1e below. Evaluated in slices of SLICE entries."""
+    :func:`kernel`, by :func:`_k1e_exp_all` in slices of SLICE entries (the temporaries stay in
+    the CPU cache)."""
     out = np.empty_like(gamma)
     for lo in range(0, gamma.size, SLICE):
-        g = gamma[lo : lo + SLICE]
-        a = 2.0 * x * (g - 1.0)
-        z = a + 2.0 * x
-        if x >= X_ASYMPTOTIC:
-            k1 = _k1e_large(z)
-        else:
-            k1 = np.empty_like(z)
-            big = z >= 2.0 * X_ASYMPTOTIC
-            k1[big] = _k1e_large(z[big])
-            k1[~big] = k1e(z[~big])
-        with np.errstate(under="ignore"):
-            np.multiply(k1, np.exp(-a), out=out[lo : lo + SLICE])
+        out[lo : lo + SLICE] = _k1e_exp_all(x, gamma[lo : lo + SLICE])
     return out
 
 
-def _k1e_exp_all(x: np.ndarray, gamma: np.ndarray) -> np.ndarray:
-    """:func:`_k1e_exp` for broadcasting arrays x and gamma (the same evaluation rule)."""
+def _k1e_exp_all(x: np.ndarray | float, gamma: np.ndarray) -> np.ndarray:
+    """K_1e(2 gamma x) exp(-2 x (gamma - 1)) for broadcasting arrays x and gamma: K_1e from its
+    asymptotic series where x >= X_ASYMPTOTIC or 2 gamma x >= 2 X_ASYMPTOTIC (< 3e-12 relative,
+    :func:`_k1e_large`), scipy's k1e elsewhere."""
     a = 2.0 * x * (gamma - 1.0)
     z = a + 2.0 * x
     big = np.broadcast_to((x >= X_ASYMPTOTIC) | (z >= 2.0 * X_ASYMPTOTIC), z.shape)
