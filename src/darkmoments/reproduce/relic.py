@@ -364,8 +364,9 @@ def _espp(out: Path) -> tuple[Table, str]:
     """Our KM target (alpha_D = 0.5, m_V = 3 m_DM, Boltzmann) over the published ESPP 2026
     complex-scalar thermal target, 1 MeV - 1 GeV (docs/physics.md §5.7)."""
     base = DarkSector.build(0.03, 0.5, r=2 / 3, eps=1e-4, fermions="charge-weighted")
-    res = target_curve(base, "eps", 3.0 * M_ESPP)
-    ratio = _y(res.value) / espp2026_scalar_y(M_ESPP)
+    y_ours = _y(target_curve(base, "eps", 3.0 * M_ESPP).value)
+    y_published = espp2026_scalar_y(M_ESPP)
+    ratio = y_ours / y_published
     table = save_table(
         Table(
             "relic_espp2026_ratio.csv",
@@ -374,9 +375,7 @@ def _espp(out: Path) -> tuple[Table, str]:
             ["m_DM_GeV", "y_ours", "y_published", "ratio"],
             [
                 [float(m), float(a), float(b), float(r)]
-                for m, a, b, r in zip(
-                    M_ESPP, _y(res.value), espp2026_scalar_y(M_ESPP), ratio, strict=True
-                )
+                for m, a, b, r in zip(M_ESPP, y_ours, y_published, ratio, strict=True)
             ],
         ),
         out,
