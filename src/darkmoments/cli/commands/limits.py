@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from darkmoments.cli.commands.reach import METHODS  # the production methods (no sampler import)
 from darkmoments.cli.options import (
     SEED,
     Count,
@@ -28,9 +29,6 @@ from darkmoments.cli.options import (
     solved_structure,
 )
 from darkmoments.registry import INTERACTIONS
-
-#: reach.production.METHODS (spelled here so that --help imports no sampler; tests check)
-METHODS = ("exact", "ww_theta")
 
 
 @click.command("limits")
