@@ -46,7 +46,14 @@ from darkmoments.constants.cosmology import (
 )
 from darkmoments.constants.units import CM3_PER_S_PER_GEV2
 from darkmoments.cosmology import boltzmann
-from darkmoments.cosmology.thermal import counting, sigma_v_many
+from darkmoments.cosmology.thermal import (
+    FULL,
+    RIZZO,
+    Quadrature,
+    SplitQuadrature,
+    counting,
+    sigma_v_many,
+)
 from darkmoments.model import INTERACTIONS, DarkSector
 
 METHODS = ("boltzmann", "rizzo")
@@ -56,6 +63,14 @@ X_TABLE = np.geomspace(boltzmann.X_START, boltzmann.X_END, 81)
 #: number of x points in [1, x_F] of the ``rizzo`` method (<sigma v>(x_F) and the
 #: equilibrium check over x <= x_F)
 N_X_RIZZO = 12
+
+
+def node_quadrature(method: str) -> Quadrature | SplitQuadrature:
+    """The thermal-average node sets of a method: :data:`~darkmoments.cosmology.thermal.FULL`
+    for ``boltzmann`` (docs/physics.md §5.1), the lighter split sets
+    :data:`~darkmoments.cosmology.thermal.RIZZO` for ``rizzo`` (x_F = 20 and the equilibrium
+    check over x <= x_F; accuracy in docs/physics.md §5.G)."""
+    return RIZZO if method == "rizzo" else FULL
 
 
 def x_grid(method: str, x_F: float = RIZZO_X_F, table: np.ndarray | None = None) -> np.ndarray:
@@ -280,7 +295,7 @@ def relic_density_grid(
     if isinstance(models, DarkSector):  # array masses: no scalar models are built
         _check_method(method, [models])
         notes = array_notes(models, allow_r_above_2)
-        sv = F * sigma_v_many(models, xt)
+        sv = F * sigma_v_many(models, xt, node_quadrature(method))
         m = np.broadcast_arrays(np.asarray(models.m_V), np.asarray(models.m_DM))[1]
         m = m.astype(float).ravel()
         g0, f0, _ = counting(models, xt)
@@ -289,7 +304,7 @@ def relic_density_grid(
         models = list(models)
         _check_method(method, models)
         notes = tuple(tuple(check_model(m, allow_r_above_2) + kind_notes(m)) for m in models)
-        sv = F * sigma_v_many(models, xt)
+        sv = F * sigma_v_many(models, xt, node_quadrature(method))
         m = np.array([float(mod.m_DM) for mod in models])
         g_chi, factor = kind_counting(models, xt)
     grid = evaluate_many(

@@ -56,9 +56,13 @@ from darkmoments.cosmology.relic import (
     check_model,
     evaluate_many,
     kind_counting,
+    node_quadrature,
     x_grid,
 )
 from darkmoments.cosmology.thermal import (
+    FULL,
+    Quadrature,
+    SplitQuadrature,
     ThermalGrid,
     coannihilation_weight,
     counting,
@@ -197,10 +201,12 @@ class CouplingFamily:
         c_lo: np.ndarray,
         c_hi: np.ndarray,
         x: np.ndarray,
+        quad: Quadrature | SplitQuadrature = FULL,
     ) -> CouplingFamily:
         """``models``: one mass block (:func:`darkmoments.cosmology.thermal.mass_blocks`);
         ``c_lo``, ``c_hi`` (N,): the bracket (the nodes resolve the pole at the narrowest width,
-        c_lo: finer panels than needed are harmless for broader widths)."""
+        c_lo: finer panels than needed are harmless for broader widths); ``quad``: the node
+        sets of the method (:func:`darkmoments.cosmology.relic.node_quadrature`)."""
         idx = np.arange(len(models))
         block = stack(models, idx)
         m_V = np.asarray(block.m_V, dtype=float)  # (N, 1)
@@ -211,7 +217,7 @@ class CouplingFamily:
         vis_mv = _quadratic(tuple(_visible(b, m_V) for b in at), h)  # type: ignore[arg-type]
         dm_mv = partial_widths(at[0], Q=m_V)["DM"]
         gam_lo = dm_mv[:, 0] + vis_mv[0, :, 0] + c_lo * (vis_mv[1, :, 0] + c_lo * vis_mv[2, :, 0])
-        grid = ThermalGrid.build(m_DM[:, 0], x, special_arrays(block, gam_lo))
+        grid = ThermalGrid.build(m_DM[:, 0], x, special_arrays(block, gam_lo), quad)
         s = grid.s
         sqrt_s = np.sqrt(s)
         vis = _quadratic(tuple(_visible(b, sqrt_s) for b in at), h)  # type: ignore[arg-type]
@@ -415,9 +421,11 @@ def _omega_function(
     solved coupling is freed."""
     free = [m.with_coupling(key, 0.0) for m in models]
     x = x_grid(method, x_F)
+    quad = node_quadrature(method)
     members = mass_blocks(free)
     families = [
-        CouplingFamily.build([free[i] for i in idx], key, lo[idx], hi[idx], x) for idx in members
+        CouplingFamily.build([free[i] for i in idx], key, lo[idx], hi[idx], x, quad)
+        for idx in members
     ]
     m_DM = np.array([float(m.m_DM) for m in models])
     g_chi, factor = kind_counting(models, x)

@@ -48,7 +48,7 @@ table is exactly the Dirac chi chibar rate (g_chi = 4).
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -92,6 +92,19 @@ class Quadrature:
     threshold_scale: float = THRESHOLD_SCALE
     n_gauss: int = N_GAUSS
     gamma_span: float = GAMMA_SPAN
+    #: Gauss-Legendre nodes in u = sqrt(gamma - 1) instead of gamma on every panel: the
+    #: integrand (gamma^2 - 1)^(1/2 or 3/2) x smooth at gamma = 1 (s- or p-wave) becomes
+    #: u^2 or u^4 x smooth, so no grading towards gamma = 1 is needed
+    sqrt_edge: bool = False
+    #: panel ratio of the grading towards gamma = 1 (None: ``grading``)
+    base_grading: float | None = None
+    #: Gauss-Legendre nodes in ln|gamma - gamma_p| on the panels graded towards a two-sided
+    #: special point gamma_p (a pole or resonance; not on its innermost panels): the
+    #: Lorentzian tails become smooth, its poles at Im = +-pi/2
+    log_pole: bool = False
+    #: grading points of a special point gamma_p only within extent x (gamma_p - 1) of it
+    #: (None: up to the ends); for fine base edges, which resolve the rest
+    extent: float | None = None
 
 
 #: the default node sets (every path)
@@ -232,7 +245,8 @@ def special_points(model: DarkSector, width: float | None = None) -> list[tuple[
 
 
 #: one family of special points of N models: (gamma_p (N,), scale_p (N,), side); NaN
-#: gamma_p: none for that model; side 0: graded on both sides, +1: above only
+#: gamma_p: none for that model; side 0: graded on both sides, +1: above only (a square-root
+#: edge), 2: a plain breakpoint
 Specials = list[tuple[np.ndarray, np.ndarray, int]]
 
 
@@ -276,9 +290,13 @@ def gamma_nodes_many(
     base = base_edges(x_min, x_max, quad)
     grading, n_gauss = quad.grading, quad.n_gauss
     cols: list[np.ndarray] = [np.broadcast_to(base, (n, base.size))]
+    roots: list[np.ndarray] = []  # one-sided points: square-root edges (sqrt_edge panels)
+    poles: list[np.ndarray] = []  # two-sided points (log_pole panels)
     for g_p, scale, side in specials:
         g_p = np.broadcast_to(g_p, (n,))
         scale = np.broadcast_to(scale, (n,))
+        if side in (0, 1):  # side 2: a plain breakpoint
+            (roots if side else poles).append(np.where(np.isfinite(g_p), g_p, np.inf))
         if side != 0 and quad.threshold_scale != THRESHOLD_SCALE:
             scale = scale * (quad.threshold_scale / THRESHOLD_SCALE)
         with np.errstate(invalid="ignore"):
@@ -294,6 +312,8 @@ def gamma_nodes_many(
         for sd in (+1, -1) if side == 0 else (side,):
             pts = g_p[:, None] + sd * scale[:, None] * step[None, :]
             keep = use[:, None] & (pts > 1.0) & (pts < g_hi)
+            if quad.extent is not None:  # the base edges take over further away
+                keep &= np.abs(pts - g_p[:, None]) <= quad.extent * (g_p[:, None] - 1.0)
             cols.append(np.where(keep, pts, np.nan))
     cand = np.sort(np.concatenate(cols, axis=1), axis=1)  # NaN sort last
     valid = np.isfinite(cand)
@@ -306,11 +326,10 @@ def gamma_nodes_many(
     last = edges[np.arange(n), n_edge - 1]
     pad = np.arange(width)[None, :] >= n_edge[:, None]
     edges = np.where(pad, last[:, None], edges)
-    t, w = _leggauss(n_gauss)
-    half = 0.5 * np.diff(edges, axis=1)
-    mid = 0.5 * (edges[:, 1:] + edges[:, :-1])
-    gamma = (mid[:, :, None] + half[:, :, None] * t).reshape(n, -1)
-    weight = (half[:, :, None] * w).reshape(n, -1)
+    root = _roots(edges[:, :-1], roots) if quad.sqrt_edge else None
+    pole = _poles(edges, poles) if quad.log_pole else None
+    gamma, weight = _panel_nodes(edges, quad, root, pole)
+    gamma, weight = gamma.reshape(n, -1), weight.reshape(n, -1)
     size = (n_edge - 1) * n_gauss
     last_node = gamma[np.arange(n), size - 1]
     pad_nodes = np.arange(gamma.shape[1])[None, :] >= size[:, None]
@@ -320,6 +339,13 @@ def gamma_nodes_many(
     pos = np.searchsorted(base, edges)
     on_base = (pos < base.size) & (base[np.minimum(pos, base.size - 1)] == edges)
     shared_panel = on_base[:, :-1] & on_base[:, 1:] & ~pad[:, 1:]
+    # a shared panel must have the base panel's nodes: no other square-root edge or pole
+    lo, hi = edges[:, :-1], edges[:, 1:]
+    near_root = lo - (1.0 if root is None else root) < hi - lo  # sqrt nodes win
+    if root is not None:
+        shared_panel &= (root == 1.0) | ((lo - root >= hi - lo) & (lo - 1.0 >= hi - lo))
+    if pole is not None:
+        shared_panel &= ~np.isfinite(pole[0]) | (near_root & quad.sqrt_edge)
     panel_idx = np.where(shared_panel, pos[:, :-1], -1)
     shared = np.where(
         panel_idx[:, :, None] >= 0,
@@ -329,12 +355,84 @@ def gamma_nodes_many(
     return gamma, weight, size, shared
 
 
+def _roots(lo: np.ndarray, roots: list[np.ndarray]) -> np.ndarray:
+    """For panels with left edges ``lo`` (n, P): the nearest square-root edge at or below each,
+    gamma = 1 or a one-sided special point (``roots``: arrays (n,), inf where absent)."""
+    out = np.ones_like(lo)
+    for r in roots:
+        out = np.where((r[:, None] <= lo) & (r[:, None] > out), r[:, None], out)
+    return out
+
+
+def _poles(edges: np.ndarray, poles: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For panels [a, b] between ``edges`` (n, P + 1): the two-sided special point they are
+    graded towards, if any — a point gamma_p outside the panel closer to it than its length
+    (0 < a - gamma_p < b - a or 0 < gamma_p - b < b - a), the closest relative to b - a —
+    as (gamma_p (n, P), NaN where none; side (n, P): +1 above gamma_p, -1 below)."""
+    lo, hi = edges[..., :-1], edges[..., 1:]
+    length = hi - lo
+    best = np.full(lo.shape, np.inf)
+    center = np.full(lo.shape, np.nan)
+    side = np.zeros(lo.shape)
+    for c in poles:
+        c = c[:, None]
+        with np.errstate(invalid="ignore"):
+            for d, sd in ((lo - c, 1.0), (c - hi, -1.0)):
+                take = (d > 0) & (d < length) & (d < best)
+                best = np.where(take, d, best)
+                center = np.where(take, c, center)
+                side = np.where(take, sd, side)
+    return center, side
+
+
+def _panel_nodes(
+    edges: np.ndarray,
+    quad: Quadrature,
+    root: np.ndarray | None = None,
+    pole: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes and weights (shape (..., n_panels, n_gauss)) of the panels between
+    consecutive ``edges`` (last axis). With ``quad.sqrt_edge`` a panel [a, b] closer to its
+    square-root edge p (``root``, default gamma = 1) than its own length, a - p < b - a, has
+    its nodes in v = sqrt(gamma - p) (gamma = p + v^2, weight x 2v): the integrand
+    sqrt(gamma - p) x smooth is smooth in v, so no grading down to p is needed."""
+    t, w = _leggauss(quad.n_gauss)
+    lo, hi = edges[..., :-1], edges[..., 1:]
+    half = (0.5 * (hi - lo))[..., None]
+    mid = (0.5 * (hi + lo))[..., None]
+    nodes, weight = mid + half * t, half * w
+    if quad.log_pole and pole is not None:
+        c, sd = pole
+        on = np.isfinite(c)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y_lo = np.where(on, np.where(sd > 0, lo - c, c - hi), 1.0)
+            y_hi = np.where(on, np.where(sd > 0, hi - c, c - lo), 2.0)
+            s_lo, s_hi = np.log(y_lo), np.log(y_hi)
+        s_half = (0.5 * (s_hi - s_lo))[..., None]
+        y = np.exp((0.5 * (s_hi + s_lo))[..., None] + s_half * t)
+        on3 = on[..., None]
+        nodes = np.where(on3, np.where(on, c, 0.0)[..., None] + sd[..., None] * y, nodes)
+        weight = np.where(on3, y * s_half * w, weight)
+    if not quad.sqrt_edge:
+        return nodes, weight
+    p = np.ones_like(lo) if root is None else root
+    near = (lo - p < hi - lo)[..., None]
+    v_lo, v_hi = np.sqrt(np.maximum(lo - p, 0.0)), np.sqrt(np.maximum(hi - p, 0.0))
+    v_half = (0.5 * (v_hi - v_lo))[..., None]
+    v = (0.5 * (v_hi + v_lo))[..., None] + v_half * t
+    return (
+        np.where(near, p[..., None] + v * v, nodes),
+        np.where(near, 2.0 * v * v_half * w, weight),
+    )
+
+
 def base_edges(x_min: float, x_max: float, quad: Quadrature = FULL) -> np.ndarray:
     """Breakpoints every node set of the x range has: 1, 1 + GAMMA_SPAN/x_min and the
     geometric grading towards gamma = 1."""
     g_hi = 1.0 + quad.gamma_span / x_min
     y_lo = quad.y_lo_factor / x_max
-    graded = _graded(1.0, y_lo, 1.0, g_hi, +1, quad.grading)
+    ratio = quad.grading if quad.base_grading is None else quad.base_grading
+    graded = _graded(1.0, y_lo, 1.0, g_hi, +1, ratio)
     return np.unique(np.concatenate([np.array([1.0, g_hi]), graded]))
 
 
@@ -344,11 +442,143 @@ def base_nodes(
     """Nodes and weights of the panels between consecutive :func:`base_edges`."""
     if quad is None or quad == FULL:
         return gamma_nodes(x_min, x_max, (), n_gauss)
-    edges = base_edges(x_min, x_max, quad)
-    t, w = _leggauss(quad.n_gauss)
-    half = 0.5 * np.diff(edges)
-    mid = 0.5 * (edges[1:] + edges[:-1])
-    return (mid[:, None] + half[:, None] * t).ravel(), (half[:, None] * w).ravel()
+    nodes, weight = _panel_nodes(base_edges(x_min, x_max, quad), quad)
+    return nodes.ravel(), weight.ravel()
+
+
+#: the x_F ("rizzo") method's node sets below gamma_cut = 1 + ARG_MAX / (2 x_F) (the x_F row's
+#: own kernel cut): panel ratio 8, (gamma - 1) from 1e-4 / x_F, thresholds from 1e-5 gamma_t,
+#: poles still graded down to their half width (docs/physics.md §5.G)
+RIZZO_CORE = Quadrature(
+    grading=8.0,
+    base_grading=2.0,
+    y_lo_factor=0.2,
+    threshold_scale=1e-2,
+    n_gauss=8,
+    gamma_span=0.5 * ARG_MAX,
+    sqrt_edge=True,
+    log_pole=True,
+    extent=1.0,
+)
+#: ... and above gamma_cut, seen only by the rows x < x_F of the equilibrium check
+RIZZO_TAIL = Quadrature(
+    grading=8.0,
+    base_grading=1.25,
+    y_lo_factor=1e-3,
+    threshold_scale=0.3,
+    n_gauss=4,
+    gamma_span=0.5 * ARG_MAX,
+    sqrt_edge=True,
+    log_pole=True,
+    extent=0.3,
+)
+
+
+@dataclass(frozen=True)
+class SplitQuadrature:
+    """Node sets in two parts for an x grid [x_min, x_max] whose accuracy matters most at
+    x_max (the x_F = 20 method: <sigma v>(x_F) and the equilibrium check Gamma/H over
+    x <= x_F, docs/physics.md §5.G): ``core`` gradings on [1, gamma_cut], gamma_cut = 1 +
+    core.gamma_span / x_max (the kernel cut of the row x_max), built for x_max alone;
+    ``tail`` gradings above gamma_cut up to 1 + tail.gamma_span / x_min, seen only by the
+    rows x < x_max."""
+
+    core: Quadrature = RIZZO_CORE
+    tail: Quadrature = RIZZO_TAIL
+    #: the tail keeps only the narrow special points (two-sided, half width < tail_narrow x
+    #: gamma_p: the pole, omega, phi); None: all
+    tail_narrow: float | None = 0.05
+    #: the core is built up to 1 + core_reach x core.gamma_span / x_max, then cut
+    core_reach: float = 1.5
+
+    def tail_specials(self, specials: Specials) -> Specials:
+        """The special points the tail is graded to."""
+        if self.tail_narrow is None:
+            return list(specials)
+        out: Specials = []
+        for g_p, scale, side in specials:
+            if side == 0:
+                with np.errstate(invalid="ignore"):
+                    narrow = scale < self.tail_narrow * g_p
+                out.append((np.where(narrow, g_p, np.nan), scale, 0))
+            else:
+                out.append((g_p, scale, side))
+        return out
+
+    def core_built(self) -> Quadrature:
+        """The core's grading built up to 1 + core_reach x core.gamma_span / x_max (special
+        points just above gamma_cut grade the core's last panels; nodes above gamma_cut are
+        dropped)."""
+        return replace(self.core, gamma_span=self.core_reach * self.core.gamma_span)
+
+    def cut(self, x_max: float) -> float:
+        """gamma_cut of the x range ending at ``x_max``."""
+        return 1.0 + self.core.gamma_span / x_max
+
+
+#: the "rizzo" method's node sets
+RIZZO = SplitQuadrature()
+
+
+def base_parts(
+    x_min: float, x_max: float, quad: Quadrature | SplitQuadrature = FULL
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The panels every node set of the x range has (the grading towards gamma = 1), as lists
+    of (nodes, weights) each increasing in gamma: one for a :class:`Quadrature`
+    (:func:`base_nodes`), two for a :class:`SplitQuadrature` (core, then tail); the
+    ``shared`` indices of :func:`node_sets` count through them in this order."""
+    if isinstance(quad, SplitQuadrature):
+        core = quad.core_built()
+        return [base_nodes(x_max, x_max, quad=core), base_nodes(x_min, x_max, quad=quad.tail)]
+    return [base_nodes(x_min, x_max, quad=quad)]
+
+
+def node_sets(
+    x_min: float,
+    x_max: float,
+    specials: Specials,
+    n: int,
+    quad: Quadrature | SplitQuadrature = FULL,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`gamma_nodes_many` for a :class:`Quadrature`; for a :class:`SplitQuadrature` the
+    core nodes (built for x_max alone, gamma <= gamma_cut) followed by the tail nodes above
+    gamma_cut (built for [x_min, x_max] with a breakpoint at gamma_cut), each row increasing
+    and compacted, padded as in :func:`gamma_nodes_many`; ``shared`` indices count through
+    :func:`base_parts` (core, then tail)."""
+    if not isinstance(quad, SplitQuadrature):
+        return gamma_nodes_many(x_min, x_max, specials, n, quad)
+    g_cut = quad.cut(x_max)
+    # gamma_cut a plain breakpoint of both parts (side 2; its scale: nothing else is added)
+    core = quad.core_built()
+    cut_a = (np.full(n, g_cut), np.full(n, 1e9), 2)
+    g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, [*specials, cut_a], n, core)
+    cut_b = (np.full(n, g_cut), np.full(n, 1e9), 2)
+    g_b, w_b, s_b, sh_b = gamma_nodes_many(
+        x_min, x_max, [*quad.tail_specials(specials), cut_b], n, quad.tail
+    )
+    n_core_base = base_nodes(x_max, x_max, quad=core)[0].size
+    # row i: its core nodes below gamma_cut (a prefix, k_a of them), then its tail nodes
+    # j0_i <= j < s_b_i above gamma_cut (increasing rows: contiguous ranges)
+    valid_a = np.arange(g_a.shape[1])[None, :] < s_a[:, None]
+    s_a = np.sum(valid_a & (g_a <= g_cut), axis=1)
+    j0 = np.sum(g_b <= g_cut, axis=1)
+    size = s_a + (s_b - j0)
+    width = int(size.max()) if n else 0
+    p = np.arange(width)[None, :]
+    in_a = p < s_a[:, None]
+    ia = np.minimum(p, g_a.shape[1] - 1)
+    ib = np.clip(j0[:, None] + p - s_a[:, None], 0, g_b.shape[1] - 1)
+    pad = p >= size[:, None]
+
+    def pick(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.where(in_a, np.take_along_axis(a, ia, axis=1), np.take_along_axis(b, ib, axis=1))
+
+    gamma = pick(g_a, g_b)
+    last = gamma[np.arange(n), size - 1]
+    gamma = np.where(pad, last[:, None], gamma)
+    weight = np.where(pad, 0.0, pick(w_a, w_b))
+    shared = np.where(pad, -1, pick(sh_a, np.where(sh_b >= 0, sh_b + n_core_base, -1)))
+    return gamma, weight, size, shared
 
 
 #: entries per slice of the kernel evaluation (the temporaries stay in the CPU cache)
@@ -384,18 +614,21 @@ def _k1e_exp_all(x: np.ndarray | float, gamma: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def _base_kernel(x_bytes: bytes, quad: Quadrature = FULL) -> np.ndarray:
-    """The kernel on :func:`base_nodes` (with 8x/K_2e(x)^2 and the weights and Jacobian),
-    transposed: shape (n_base, len(x)); the x grid given as its float64 bytes (cached: the
-    same for every grid)."""
+def _base_kernel(x_bytes: bytes, quad: Quadrature | SplitQuadrature = FULL) -> np.ndarray:
+    """The kernel on the nodes of :func:`base_parts` (with 8x/K_2e(x)^2 and the weights and
+    Jacobian), transposed: shape (n_base, len(x)); the x grid given as its float64 bytes
+    (cached: the same for every grid)."""
     x = np.frombuffer(x_bytes, dtype=float)
     pref = 8.0 * x / kve(2, x) ** 2
-    g_base, w_base = base_nodes(float(x[0]), float(x[-1]), quad=quad)
-    jac_base = w_base * g_base * g_base * (g_base * g_base - 1.0)
-    base = np.zeros((len(x), g_base.size))
-    for k, xk in enumerate(x):
-        keep = int(np.searchsorted(g_base, 1.0 + ARG_MAX / (2.0 * xk), side="right"))
-        base[k, :keep] = pref[k] * jac_base[:keep] * _k1e_exp(float(xk), g_base[:keep])
+    parts = []
+    for g_base, w_base in base_parts(float(x[0]), float(x[-1]), quad):
+        jac_base = w_base * g_base * g_base * (g_base * g_base - 1.0)
+        part = np.zeros((len(x), g_base.size))
+        for k, xk in enumerate(x):
+            keep = int(np.searchsorted(g_base, 1.0 + ARG_MAX / (2.0 * xk), side="right"))
+            part[k, :keep] = pref[k] * jac_base[:keep] * _k1e_exp(float(xk), g_base[:keep])
+        parts.append(part)
+    base = np.concatenate(parts, axis=1)
     base = np.ascontiguousarray(base.T)  # (n_base, len(x)), as average() multiplies it
     base.setflags(write=False)
     return base
@@ -475,12 +708,19 @@ class ThermalGrid:
     blocks: list[np.ndarray]
 
     @classmethod
-    def build(cls, m_DM: np.ndarray, x: np.ndarray, specials: Specials) -> ThermalGrid:
-        """``specials``: :func:`special_arrays` of the N models."""
+    def build(
+        cls,
+        m_DM: np.ndarray,
+        x: np.ndarray,
+        specials: Specials,
+        quad: Quadrature | SplitQuadrature = FULL,
+    ) -> ThermalGrid:
+        """``specials``: :func:`special_arrays` of the N models; ``quad``: the node sets
+        (:func:`node_sets`)."""
         x = _check_x(x)
         m = np.atleast_1d(np.asarray(m_DM, dtype=float))
-        nodes = gamma_nodes_many(float(x[0]), float(x[-1]), specials, len(m))
-        return cls.from_nodes(m, x, *nodes)
+        nodes = node_sets(float(x[0]), float(x[-1]), specials, len(m), quad)
+        return cls.from_nodes(m, x, *nodes, quad=quad)
 
     @classmethod
     def from_nodes(
@@ -491,10 +731,10 @@ class ThermalGrid:
         weight: np.ndarray,
         size: np.ndarray,
         shared: np.ndarray,
-        quad: Quadrature = FULL,
+        quad: Quadrature | SplitQuadrature = FULL,
     ) -> ThermalGrid:
-        """The grid of given node sets (:func:`gamma_nodes_many` with grading ``quad``, rows
-        may be a selection)."""
+        """The grid of given node sets (:func:`node_sets` with ``quad``, rows may be a
+        selection)."""
         n = len(m_DM)
         size = np.asarray(size)
         G = int(size.max()) if n else 0
@@ -655,14 +895,15 @@ def sigma_v_block(
     block: DarkSector,
     x: np.ndarray,
     chunk: int = CHUNK,
-    quad: Quadrature = FULL,
+    quad: Quadrature | SplitQuadrature = FULL,
     widths: np.ndarray | None = None,
 ) -> np.ndarray:
     """<sigma v>(x) [GeV^-2] of the N models of one mass block (``block``: masses of shape
     (N, 1)) on one increasing x grid, shape (N, len(x)): the total widths, special points and
     node sets of all N models at once, then, by chunks of ``chunk`` models with similar node
     counts (little padding), kernels and cross sections as array operations
-    (:class:`ThermalGrid`). ``quad``: the grading of the node sets (default :data:`FULL`);
+    (:class:`ThermalGrid`). ``quad``: the node sets (default :data:`FULL`; :data:`RIZZO` for
+    the x_F method, :func:`node_sets`);
     ``widths``: the models' total widths [GeV] (N,) if already known."""
     x = _check_x(x)
     m_V = np.asarray(block.m_V, dtype=float)
@@ -670,7 +911,7 @@ def sigma_v_block(
     n = m_DM.shape[0]
     if widths is None:
         widths = np.broadcast_to(total_width(block), (n, 1))[:, 0]
-    gamma, weight, size, shared = gamma_nodes_many(
+    gamma, weight, size, shared = node_sets(
         float(x[0]), float(x[-1]), special_arrays(block, widths), n, quad
     )
     order = np.argsort(size, kind="stable")
@@ -691,21 +932,26 @@ def sigma_v_block(
     return out
 
 
-def sigma_v_many(models: Sequence[DarkSector] | DarkSector, x: np.ndarray) -> np.ndarray:
+def sigma_v_many(
+    models: Sequence[DarkSector] | DarkSector,
+    x: np.ndarray,
+    quad: Quadrature | SplitQuadrature = FULL,
+) -> np.ndarray:
     """<sigma v>(x) [GeV^-2] of many scalar models on one increasing x grid, shape
     (len(models), len(x)): the numbers of :func:`sigma_v` model by model (same nodes; to
     < 3e-12, module docstring), computed by mass blocks (:func:`mass_blocks`,
     :func:`sigma_v_block`). ``models`` may also
     be one DarkSector with array masses (m_V and m_DM broadcast together, flattened in C
-    order): then it is one mass block and no scalar models are built."""
+    order): then it is one mass block and no scalar models are built. ``quad``: the node sets
+    (:data:`FULL`, or :data:`RIZZO` for the x_F method: docs/physics.md §5.G)."""
     x = _check_x(x)
     if isinstance(models, DarkSector):
         m_V, m_DM = np.broadcast_arrays(np.asarray(models.m_V), np.asarray(models.m_DM))
         block = models.replace(
             m_V=m_V.astype(float).reshape(-1, 1), m_DM=m_DM.astype(float).reshape(-1, 1)
         )
-        return sigma_v_block(block, x)
+        return sigma_v_block(block, x, quad=quad)
     out = np.empty((len(models), len(x)))
     for idx in mass_blocks(models, chunk=max(len(models), 1)):
-        out[idx] = sigma_v_block(stack(models, idx), x)
+        out[idx] = sigma_v_block(stack(models, idx), x, quad=quad)
     return out
