@@ -3,7 +3,7 @@ against the per-model path it replaces.
 
 References: the scalar node builder gamma_nodes with special_points and the dense per-model
 kernel matrix of kernel() (the definitions of docs/physics.md §5.1); scipy's k1e for the
-truncated asymptotic K_1 series; the master function F_f written out term by term
+piecewise-cubic K_1e of the kernels; the master function F_f written out term by term
 (docs/physics.md §3.1).
 """
 
@@ -67,8 +67,8 @@ def test_vectorized_nodes_are_the_per_model_nodes(method: str) -> None:
 def test_grid_average_is_the_per_model_kernel(method: str) -> None:
     """ThermalGrid.average (shared panels through one kernel, own nodes through per-x
     blocks) vs the dense per-model kernel matrix of kernel() times the same cross section:
-    tolerance 1e-11 (K_1e from the asymptotic series wherever 2 gamma x >= 20, < 3e-12
-    relative, where kernel() uses it for x >= 10 only). Also for a subset of the models."""
+    tolerance 1e-13 (the same K_1e and nodes, sums in another order: measured 2e-15). Also for
+    a subset of the models."""
     x = x_grid(method)
     group = [m for m in _models() if m.dm_kind == "complex_scalar" and m.hadrons != "none"]
     block, width = _block(group)
@@ -80,7 +80,7 @@ def test_grid_average_is_the_per_model_kernel(method: str) -> None:
     for i, m in enumerate(group):
         g, w = th.gamma_nodes(x[0], x[-1], th.special_points(m, width=float(width[i])))
         ref = th.kernel(x, g, w) @ sigma[i, : g.size]
-        np.testing.assert_allclose(got[i], ref, rtol=1e-11, atol=0.0)
+        np.testing.assert_allclose(got[i], ref, rtol=1e-13, atol=0.0)
     np.testing.assert_allclose(got_sub, got[sub], rtol=1e-14, atol=0.0)
 
 
@@ -100,12 +100,27 @@ def test_array_model_is_the_list_of_models() -> None:
         assert any("r > 1.5" in n for n in ga.notes[2])
 
 
-def test_truncated_k1_series() -> None:
-    """The asymptotic K_1e series keeps only the terms above 1e-15 at the smallest argument
-    of each call: vs scipy's k1e to 1e-13 on [z_min, 1e3 z_min] for z_min = 20 ... 2e5."""
-    for z_min in (20.0, 60.0, 200.0, 2e3, 2e4, 2e5):
-        z = np.geomspace(z_min, 1e3 * z_min, 300)
-        np.testing.assert_allclose(th._k1e_large(z), k1e(z), rtol=1e-13 if z_min > 20 else 3e-12)
+def test_k1e_cells_vs_scipy() -> None:
+    """The piecewise-cubic K_1e of the kernels (docs/physics.md §5.C) vs scipy's k1e at both
+    edges, the centre and 3 random points of every cell (a wrong coefficient in any cell
+    shows), densely on [2, 20] and geometrically up to 1e7: tolerance 4e-15 (measured
+    9e-16). Below z = 2, nan and inf: scipy's values exactly (inf -> 0)."""
+    scale, _ = th._k1e_cells()
+    t = np.arange(th.K1E_CELLS + 1, dtype=float)
+    rng = np.random.default_rng(5)
+    local = np.concatenate([[0.0, 0.5, 1.0 - 1e-12], rng.uniform(0.0, 1.0, 3)])
+    t_all = (t[:, None] + local[None, :]).ravel()
+    z = np.concatenate(
+        [scale / t_all[t_all > 0], np.linspace(2.0, 20.0, 20001), np.geomspace(20.0, 1e7, 2001)]
+    )
+    z = z[z >= th.K1E_Z_MIN]
+    np.testing.assert_allclose(th._k1e(z), k1e(z), rtol=4e-15, atol=0.0)
+    np.testing.assert_allclose(th._k1e(z[:10].reshape(2, 5)), k1e(z[:10].reshape(2, 5)), rtol=4e-15)
+    low = np.concatenate([np.geomspace(1e-3, 2.0, 50, endpoint=False), [np.nan, 3.0, np.inf]])
+    got = th._k1e(low)
+    np.testing.assert_array_equal(got[:51], k1e(low[:51]))
+    assert np.isnan(got[50]) and got[-1] == 0.0
+    np.testing.assert_allclose(got[51], k1e(3.0), rtol=4e-15)
 
 
 def test_master_function_term_by_term() -> None:

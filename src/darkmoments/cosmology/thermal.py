@@ -26,9 +26,8 @@ at once (:func:`special_arrays`, :func:`gamma_nodes_many`: each model's own node
 as :func:`gamma_nodes`, bit for bit), their cross sections on all nodes are one array
 evaluation, and their kernels are array operations too: the panels graded towards gamma = 1
 are the same for every model and go through one kernel, each model's other nodes through
-per-x blocks. K_1e(z) comes from its asymptotic series wherever z >= 2 X_ASYMPTOTIC (in
-:func:`kernel`: for x >= X_ASYMPTOTIC), so the grid and the single-model path agree to
-< 3e-12.
+per-x blocks. Both paths take K_1e(z) from the same piecewise-cubic table (:func:`_k1e`,
+< 1e-15 relative for z >= 2), so they agree to rounding.
 
 DM kinds (docs/physics.md §12.9): the table is the rate of the kind's annihilating pair —
 phi* phi, chi chibar (Dirac), chi chi (Majorana) — with m_DM the DM mass. For pseudo-Dirac it is
@@ -160,36 +159,62 @@ def gamma_nodes(
     return gamma, weight
 
 
-#: x above which K_1e(2 gamma x) (argument >= 2 x) is summed from its asymptotic series
-X_ASYMPTOTIC = 10.0
-#: coefficients a_k of K_1e(z) = sqrt(pi/2z) sum_k a_k z^-k, a_k = a_(k-1) (4 - (2k-1)^2)/(8k)
-#: (Abramowitz-Stegun 9.7.2, nu = 1), k <= 10: truncation error < 1e-11 relative for
-#: z >= 2 X_ASYMPTOTIC (checked against scipy's k1e in the tests)
-_K1_SERIES = tuple(
-    float(a)
-    for a in np.cumprod([1.0] + [(4.0 - (2 * k - 1) ** 2) / (8.0 * k) for k in range(1, 11)])
-)
+#: K_1e(z) = exp(z) K_1(z) for z >= K1E_Z_MIN (every kernel argument 2 gamma x once x >= 1):
+#: with t = K1E_Z_MIN K1E_CELLS / z in [0, K1E_CELLS], K_1e(z) = sqrt(t) P_i(t - i) on the
+#: uniform cells i <= t < i + 1 of t (uniform in 1/z; one spare cell for z = K1E_Z_MIN), P_i
+#: the cubic through sqrt(z) K_1e(z) / sqrt(t) at the cell's 4 Chebyshev points. Measured:
+#: < 1e-15 relative to scipy's k1e and to mpmath's besselk for z in [2, 1e7], cell edges
+#: included, at ~1/4 of the cost of scipy's k1e (tests/cosmology/test_thermal_grid.py,
+#: benchmarks/bench_k1e.py; docs/physics.md §5.C). Below K1E_Z_MIN: scipy's k1e.
+K1E_Z_MIN = 2.0
+K1E_CELLS = 1024
+K1E_DEGREE = 3
 
 
-def _k1e_large(z: np.ndarray) -> np.ndarray:
-    """exp(z) K_1(z) for z >= 2 X_ASYMPTOTIC by its asymptotic series (Horner in 1/z), the
-    terms up to the last one above 1e-15 relative at min(z) (at most all of _K1_SERIES; the
-    first omitted term bounds the error)."""
-    u = 1.0 / z
-    n = _series_terms(float(np.min(z))) if z.size else len(_K1_SERIES)
-    acc = np.full_like(z, _K1_SERIES[n - 1])
-    for a in _K1_SERIES[n - 2 :: -1]:
-        acc *= u
-        acc += a
-    return acc * np.sqrt(0.5 * np.pi * u)
+@lru_cache(maxsize=1)
+def _k1e_cells() -> tuple[float, tuple[np.ndarray, ...]]:
+    """(1/cell width in u, coefficients c_0..c_3 of the cells): on cell i, K_1e(z) =
+    sqrt(t) sum_k c_k[i] (t - i)^k with t = u / width = K1E_Z_MIN K1E_CELLS / z; the cubic
+    interpolates sqrt(t) K_1e(z) at the cell's 4 Chebyshev points (values from scipy's k1e;
+    built once)."""
+    n = K1E_DEGREE + 1
+    s = 0.5 - 0.5 * np.cos((2 * np.arange(n) + 1) * np.pi / (2 * n))
+    scale = K1E_Z_MIN * K1E_CELLS
+    t = np.arange(K1E_CELLS + 1)[:, None] + s[None, :]
+    z = scale / t
+    vals = k1e(z) / np.sqrt(t)
+    coef = np.linalg.solve(np.vander(s, n, increasing=True), vals.T)
+    return scale, tuple(np.ascontiguousarray(c) for c in coef)
 
 
-def _series_terms(z_min: float) -> int:
-    """Number of terms of _K1_SERIES needed at z >= z_min (next term < 1e-15)."""
-    for n in range(2, len(_K1_SERIES)):
-        if abs(_K1_SERIES[n]) * z_min ** (-n) < 1e-15:
-            return n
-    return len(_K1_SERIES)
+def _k1e_cubic(z: np.ndarray) -> np.ndarray:
+    """exp(z) K_1(z) by the cubic cells of :func:`_k1e_cells`, for z >= K1E_Z_MIN (and inf -> 0;
+    not checked here): the cell index and the Horner sum, 4 table look-ups per element."""
+    scale, c = _k1e_cells()
+    t = scale / z
+    i = t.astype(np.int32)  # t <= K1E_CELLS
+    root = np.sqrt(t)
+    t -= i
+    acc = np.take(c[K1E_DEGREE], i)
+    for ck in c[K1E_DEGREE - 1 :: -1]:
+        acc *= t
+        acc += np.take(ck, i)
+    acc *= root
+    return acc
+
+
+def _k1e(z: np.ndarray) -> np.ndarray:
+    """exp(z) K_1(z) elementwise (z > 0, any shape): :func:`_k1e_cubic` for z >= K1E_Z_MIN,
+    scipy's k1e below (and for nan)."""
+    z = np.asarray(z, dtype=float)
+    if z.size and z.min() >= K1E_Z_MIN:  # False with a nan
+        return _k1e_cubic(z)
+    out = np.empty_like(z)
+    on = z >= K1E_Z_MIN
+    out[on] = _k1e_cubic(z[on])
+    off = ~on
+    out[off] = k1e(z[off])
+    return out
 
 
 def kernel(x: np.ndarray, gamma: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -206,10 +231,7 @@ def kernel(x: np.ndarray, gamma: np.ndarray, weight: np.ndarray) -> np.ndarray:
     xr = x[rows]
     a = 2.0 * xr * (gamma[cols] - 1.0)
     z = a + 2.0 * xr
-    k1 = np.empty_like(z)
-    split = int(np.sum(n_keep[x < X_ASYMPTOTIC]))  # rows are sorted in x
-    k1[:split] = k1e(z[:split])
-    k1[split:] = _k1e_large(z[split:])
+    k1 = _k1e(z)
     pref = 8.0 * x / kve(2, x) ** 2
     jac = weight * gamma * gamma * (gamma * gamma - 1.0)
     out = np.zeros((len(x), len(gamma)))
@@ -599,18 +621,14 @@ def _k1e_exp(x: float, gamma: np.ndarray) -> np.ndarray:
 
 
 def _k1e_exp_all(x: np.ndarray | float, gamma: np.ndarray) -> np.ndarray:
-    """K_1e(2 gamma x) exp(-2 x (gamma - 1)) for broadcasting arrays x and gamma: K_1e from its
-    asymptotic series where x >= X_ASYMPTOTIC or 2 gamma x >= 2 X_ASYMPTOTIC (< 3e-12 relative,
-    :func:`_k1e_large`), scipy's k1e elsewhere."""
-    a = 2.0 * x * (gamma - 1.0)
-    z = a + 2.0 * x
-    big = np.broadcast_to((x >= X_ASYMPTOTIC) | (z >= 2.0 * X_ASYMPTOTIC), z.shape)
-    k1 = np.empty_like(z)
-    with np.errstate(invalid="ignore"):
-        k1[big] = _k1e_large(z[big])
-    k1[~big] = k1e(z[~big])
+    """K_1e(2 gamma x) exp(-2 x (gamma - 1)) for broadcasting arrays x and gamma, K_1e by
+    :func:`_k1e` (the same rule as :func:`kernel`)."""
+    x2 = 2.0 * np.asarray(x, dtype=float)
+    na = (1.0 - gamma) * x2  # -2 x (gamma - 1), the same bits as in kernel()
+    out = _k1e(x2 - na)
     with np.errstate(under="ignore", invalid="ignore"):
-        return k1 * np.exp(-a)  # type: ignore[no-any-return]
+        out *= np.exp(na, out=na)
+    return out
 
 
 @lru_cache(maxsize=8)
@@ -938,8 +956,8 @@ def sigma_v_many(
     quad: Quadrature | SplitQuadrature = FULL,
 ) -> np.ndarray:
     """<sigma v>(x) [GeV^-2] of many scalar models on one increasing x grid, shape
-    (len(models), len(x)): the numbers of :func:`sigma_v` model by model (same nodes; to
-    < 3e-12, module docstring), computed by mass blocks (:func:`mass_blocks`,
+    (len(models), len(x)): the numbers of :func:`sigma_v` model by model (same nodes and K_1e;
+    to < 1e-14, module docstring), computed by mass blocks (:func:`mass_blocks`,
     :func:`sigma_v_block`). ``models`` may also
     be one DarkSector with array masses (m_V and m_DM broadcast together, flattened in C
     order): then it is one mass block and no scalar models are built. ``quad``: the node sets
