@@ -423,29 +423,34 @@ def _panel_nodes(
     half = (0.5 * (hi - lo))[..., None]
     mid = (0.5 * (hi + lo))[..., None]
     nodes, weight = mid + half * t, half * w
-    if quad.log_pole and pole is not None:
-        c, sd = pole
-        on = np.isfinite(c)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            y_lo = np.where(on, np.where(sd > 0, lo - c, c - hi), 1.0)
-            y_hi = np.where(on, np.where(sd > 0, hi - c, c - lo), 2.0)
-            s_lo, s_hi = np.log(y_lo), np.log(y_hi)
-        s_half = (0.5 * (s_hi - s_lo))[..., None]
-        y = np.exp((0.5 * (s_hi + s_lo))[..., None] + s_half * t)
-        on3 = on[..., None]
-        nodes = np.where(on3, np.where(on, c, 0.0)[..., None] + sd[..., None] * y, nodes)
-        weight = np.where(on3, y * s_half * w, weight)
-    if not quad.sqrt_edge:
+    if not (quad.sqrt_edge or quad.log_pole):
         return nodes, weight
-    p = np.ones_like(lo) if root is None else root
-    near = (lo - p < hi - lo)[..., None]
-    v_lo, v_hi = np.sqrt(np.maximum(lo - p, 0.0)), np.sqrt(np.maximum(hi - p, 0.0))
-    v_half = (0.5 * (v_hi - v_lo))[..., None]
-    v = (0.5 * (v_hi + v_lo))[..., None] + v_half * t
-    return (
-        np.where(near, p[..., None] + v * v, nodes),
-        np.where(near, 2.0 * v * v_half * w, weight),
-    )
+    # the mapped panels only (flat panel index), the sqrt map last: it wins
+    flat_nodes = nodes.reshape(-1, t.size)
+    flat_weight = weight.reshape(-1, t.size)
+    lo_f, hi_f = lo.ravel(), hi.ravel()
+    if quad.log_pole and pole is not None:
+        c, sd = pole[0].ravel(), pole[1].ravel()
+        k = np.flatnonzero(np.isfinite(c))
+        c, sd = c[k], sd[k]
+        y_lo = np.where(sd > 0, lo_f[k] - c, c - hi_f[k])
+        y_hi = np.where(sd > 0, hi_f[k] - c, c - lo_f[k])
+        s_lo, s_hi = np.log(y_lo), np.log(y_hi)
+        s_half = (0.5 * (s_hi - s_lo))[:, None]
+        y = np.exp((0.5 * (s_hi + s_lo))[:, None] + s_half * t)
+        flat_nodes[k] = c[:, None] + sd[:, None] * y
+        flat_weight[k] = y * s_half * w
+    if quad.sqrt_edge:
+        p = 1.0 if root is None else root.ravel()
+        k = np.flatnonzero(lo_f - p < hi_f - lo_f)
+        p_k = p if root is None else p[k]  # type: ignore[index]
+        v_lo = np.sqrt(np.maximum(lo_f[k] - p_k, 0.0))
+        v_hi = np.sqrt(hi_f[k] - p_k)
+        v_half = (0.5 * (v_hi - v_lo))[:, None]
+        v = (0.5 * (v_hi + v_lo))[:, None] + v_half * t
+        flat_nodes[k] = np.reshape(p_k, (-1, 1)) + v * v
+        flat_weight[k] = 2.0 * v * v_half * w
+    return nodes, weight
 
 
 def base_edges(x_min: float, x_max: float, quad: Quadrature = FULL) -> np.ndarray:
@@ -473,7 +478,7 @@ def base_nodes(
 #: poles still graded down to their half width (docs/physics.md §5.G)
 RIZZO_CORE = Quadrature(
     grading=8.0,
-    base_grading=2.0,
+    base_grading=4.0,
     y_lo_factor=0.2,
     threshold_scale=1e-2,
     n_gauss=8,
@@ -484,12 +489,12 @@ RIZZO_CORE = Quadrature(
 )
 #: ... and above gamma_cut, seen only by the rows x < x_F of the equilibrium check
 RIZZO_TAIL = Quadrature(
-    grading=8.0,
+    grading=4.0,
     base_grading=1.25,
-    y_lo_factor=1e-3,
+    y_lo_factor=0.5 * ARG_MAX,
     threshold_scale=0.3,
     n_gauss=4,
-    gamma_span=0.5 * ARG_MAX,
+    gamma_span=25.0,
     sqrt_edge=True,
     log_pole=True,
     extent=0.3,
@@ -772,17 +777,17 @@ class ThermalGrid:
         # own kernel: for each x_k a dense block (N, L_k) over the first L_k own nodes (each
         # row's nodes with 2 x_k (gamma - 1) <= ARG_MAX are a prefix; zero beyond it)
         cut = 1.0 + ARG_MAX / (2.0 * x)
-        counts = np.array([np.searchsorted(row, cut, side="right") for row in g_own])
+        counts = np.sum(g_own[:, :, None] <= cut, axis=1)  # (N, len(x))
         L = counts.max(axis=0) if n else np.zeros(len(x), dtype=int)
         if len(x) * n * int(L.max()) <= DENSE_MAX:  # few models: all x at once
+            # the whole box (len(x), N, max L_k), zero outside each row's cut (no gathers)
             Lm = int(L.max())
-            shape = (len(x), n, Lm)
-            inside = g_own[None, :, :Lm] <= cut[:, None, None]
-            g = np.broadcast_to(g_own[None, :, :Lm], shape)[inside]
-            kk = np.broadcast_to(np.arange(len(x))[:, None, None], shape)[inside]
-            jj = np.broadcast_to(jac[None, :, :Lm], shape)[inside]
-            one = np.zeros(shape)
-            one[inside] = pref[kk] * jj * _k1e_exp_all(x[kk], g)
+            g = g_own[None, :, :Lm]
+            with np.errstate(invalid="ignore"):
+                one = (pref[:, None, None] * jac[None, :, :Lm]) * _k1e_exp_all(
+                    x[:, None, None], np.minimum(g, cut[:, None, None])
+                )
+            one = np.where(g <= cut[:, None, None], one, 0.0)
             return cls(m_DM, x, gamma, size, shared, base, own, [one])
         blocks = []
         for k, xk in enumerate(x):
