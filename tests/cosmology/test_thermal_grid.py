@@ -141,29 +141,3 @@ def test_master_function_term_by_term() -> None:
             + 6 * m * gv * mu
         )
         np.testing.assert_allclose(master_function(Q2, m, c), ref, rtol=1e-14, atol=0.0)
-
-
-def test_relaxed_quadrature_at_x_f() -> None:
-    """The relaxed node set of benchmarks/bench_rizzo_quadrature.py (docs/physics.md §5.G,
-    fourth round): <sigma v>(x_F = 20) from nodes built for x_F alone with panel ratio 8
-    (gamma - 1 from 1e-4/x_F, thresholds from 1e-5 gamma_t, gamma <= 1 + 40/x_F) within 1e-4
-    of the default nodes of the 12-point rizzo grid, for a benchmark-like family (r = 2/3 and a
-    narrow pole at r = 0.99, eps = 1e-6), with far fewer nodes; the default Quadrature is the
-    default node set bit for bit."""
-    quad = th.Quadrature(grading=8.0, y_lo_factor=1e-4, threshold_scale=1e-5, gamma_span=40.0)
-    x12 = x_grid("rizzo")
-    for r, eps in ((2 / 3, 1e-4), (0.99, 1e-6)):
-        m_V = np.geomspace(0.01, 1.0, 12)
-        model = DarkSector.build(m_V, 0.5, r=r, fermions="charge-weighted", eps=eps)
-        block = model.replace(m_V=m_V[:, None], m_DM=np.asarray(model.m_DM)[:, None])
-        ref = th.sigma_v_block(block, x12)[:, -1]
-        fast = th.sigma_v_block(block, np.array([20.0]), quad=quad)[:, 0]
-        np.testing.assert_allclose(fast, ref, rtol=1e-4, atol=0)
-        assert np.array_equal(
-            th.sigma_v_block(block, x12, quad=th.Quadrature()), th.sigma_v_block(block, x12)
-        )
-        widths = np.broadcast_to(th.total_width(block), (12, 1))[:, 0]
-        sp = th.special_arrays(block, widths)
-        n_full = th.gamma_nodes_many(1.0, 20.0, sp, 12)[2]
-        n_fast = th.gamma_nodes_many(20.0, 20.0, sp, 12, quad)[2]
-        assert np.all(n_fast < 0.4 * n_full)

@@ -363,11 +363,10 @@ def gamma_nodes_many(
     shared_panel = on_base[:, :-1] & on_base[:, 1:] & ~pad[:, 1:]
     # a shared panel must have the base panel's nodes: no other square-root edge or pole
     lo, hi = edges[:, :-1], edges[:, 1:]
-    near_root = lo - (1.0 if root is None else root) < hi - lo  # sqrt nodes win
     if root is not None:
         shared_panel &= (root == 1.0) | ((lo - root >= hi - lo) & (lo - 1.0 >= hi - lo))
-    if pole is not None:
-        shared_panel &= ~np.isfinite(pole[0]) | (near_root & quad.sqrt_edge)
+    if pole is not None:  # log- or composite-mapped panels are the model's own
+        shared_panel &= ~np.isfinite(pole[0])
     panel_idx = np.where(shared_panel, pos[:, :-1], -1)
     shared = np.where(
         panel_idx[:, :, None] >= 0,
@@ -437,19 +436,38 @@ def _panel_nodes(
         y_hi = np.where(sd > 0, hi_f[k] - c, c - lo_f[k])
         s_lo, s_hi = np.log(y_lo), np.log(y_hi)
         s_half = (0.5 * (s_hi - s_lo))[:, None]
-        y = np.exp((0.5 * (s_hi + s_lo))[:, None] + s_half * t)
+        # below gamma_p the nodes run towards it (gamma increasing within the panel)
+        y = np.exp((0.5 * (s_hi + s_lo))[:, None] + sd[:, None] * s_half * t)
         flat_nodes[k] = c[:, None] + sd[:, None] * y
         flat_weight[k] = y * s_half * w
     if quad.sqrt_edge:
-        p = 1.0 if root is None else root.ravel()
+        p = np.ones_like(lo_f) if root is None else root.ravel()
         k = np.flatnonzero(lo_f - p < hi_f - lo_f)
-        p_k = p if root is None else p[k]  # type: ignore[index]
+        p_k = p[k]
         v_lo = np.sqrt(np.maximum(lo_f[k] - p_k, 0.0))
         v_hi = np.sqrt(hi_f[k] - p_k)
         v_half = (0.5 * (v_hi - v_lo))[:, None]
         v = (0.5 * (v_hi + v_lo))[:, None] + v_half * t
-        flat_nodes[k] = np.reshape(p_k, (-1, 1)) + v * v
-        flat_weight[k] = 2.0 * v * v_half * w
+        dv = v_half * w
+        if quad.log_pole and pole is not None:
+            # a pole near the panel too: ln|v - v_c| in v = sqrt(gamma - p) (both smooth)
+            c, sd = pole[0].ravel()[k], pole[1].ravel()[k]
+            both = np.isfinite(c) & (c > p_k)
+            if both.any():
+                j = np.flatnonzero(both)
+                v_c = np.sqrt(c[j] - p_k[j])
+                sdj = sd[j]
+                y_lo = np.where(sdj > 0, v_lo[j] - v_c, v_c - v_hi[j])
+                y_hi = np.where(sdj > 0, v_hi[j] - v_c, v_c - v_lo[j])
+                ok = (y_lo > 0) & (y_hi > y_lo)
+                j, v_c, sdj, y_lo, y_hi = j[ok], v_c[ok], sdj[ok], y_lo[ok], y_hi[ok]
+                s_lo, s_hi = np.log(y_lo), np.log(y_hi)
+                s_half = (0.5 * (s_hi - s_lo))[:, None]
+                y = np.exp((0.5 * (s_hi + s_lo))[:, None] + sdj[:, None] * s_half * t)
+                v[j] = v_c[:, None] + sdj[:, None] * y
+                dv[j] = y * s_half * w
+        flat_nodes[k] = p_k[:, None] + v * v
+        flat_weight[k] = 2.0 * v * dv
     return nodes, weight
 
 
@@ -512,25 +530,8 @@ class SplitQuadrature:
 
     core: Quadrature = RIZZO_CORE
     tail: Quadrature = RIZZO_TAIL
-    #: the tail keeps only the narrow special points (two-sided, half width < tail_narrow x
-    #: gamma_p: the pole, omega, phi); None: all
-    tail_narrow: float | None = 0.05
     #: the core is built up to 1 + core_reach x core.gamma_span / x_max, then cut
     core_reach: float = 1.5
-
-    def tail_specials(self, specials: Specials) -> Specials:
-        """The special points the tail is graded to."""
-        if self.tail_narrow is None:
-            return list(specials)
-        out: Specials = []
-        for g_p, scale, side in specials:
-            if side == 0:
-                with np.errstate(invalid="ignore"):
-                    narrow = scale < self.tail_narrow * g_p
-                out.append((np.where(narrow, g_p, np.nan), scale, 0))
-            else:
-                out.append((g_p, scale, side))
-        return out
 
     def core_built(self) -> Quadrature:
         """The core's grading built up to 1 + core_reach x core.gamma_span / x_max (special
@@ -581,7 +582,7 @@ def node_sets(
     g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, [*specials, cut_a], n, core)
     cut_b = (np.full(n, g_cut), np.full(n, 1e9), 2)
     g_b, w_b, s_b, sh_b = gamma_nodes_many(
-        x_min, x_max, [*quad.tail_specials(specials), cut_b], n, quad.tail
+        x_min, x_max, [*specials, cut_b], n, quad.tail
     )
     n_core_base = base_nodes(x_max, x_max, quad=core)[0].size
     # row i: its core nodes below gamma_cut (a prefix, k_a of them), then its tail nodes
