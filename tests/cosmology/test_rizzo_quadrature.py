@@ -188,7 +188,8 @@ def _sigma_v_quad(model: DarkSector, x: float, points: list[float]) -> float:
 
     def f(g: float) -> float:
         sig = float(cross_section(model, np.array([4.0 * m * m * g * g]))[0])
-        return g * g * (g * g - 1.0) * float(kve(1, 2.0 * g * x)) * math.exp(-2.0 * x * (g - 1.0)) * sig
+        k1 = float(kve(1, 2.0 * g * x)) * math.exp(-2.0 * x * (g - 1.0))
+        return g * g * (g * g - 1.0) * k1 * sig
 
     hi = 1.0 + 60.0 / x
     pts = sorted(p for p in points if 1.0 < p < hi)

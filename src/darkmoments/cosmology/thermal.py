@@ -581,9 +581,7 @@ def node_sets(
     cut_a = (np.full(n, g_cut), np.full(n, 1e9), 2)
     g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, [*specials, cut_a], n, core)
     cut_b = (np.full(n, g_cut), np.full(n, 1e9), 2)
-    g_b, w_b, s_b, sh_b = gamma_nodes_many(
-        x_min, x_max, [*specials, cut_b], n, quad.tail
-    )
+    g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, [*specials, cut_b], n, quad.tail)
     n_core_base = base_nodes(x_max, x_max, quad=core)[0].size
     # row i: its core nodes below gamma_cut (a prefix, k_a of them), then its tail nodes
     # j0_i <= j < s_b_i above gamma_cut (increasing rows: contiguous ranges)
