@@ -326,3 +326,17 @@ def test_massless_sums_are_the_master_function_per_fermion(kw: dict) -> None:
     np.testing.assert_allclose(decays._massless_sum(model, NEUTRINOS, Q), ref_nu, rtol=rtol)
     if exact:
         np.testing.assert_array_equal(decays._r_scale(model, Q), ref_r)
+
+
+def test_partial_widths_subset_of_channels() -> None:
+    """partial_widths(channels=...) returns exactly those entries of the full dict (same
+    numbers, CHANNELS order); an unknown channel is a ValueError naming it."""
+    model = DarkSector.build(0.8, 0.5, r=2 / 3, fermions="charge-weighted", eps=1e-4, mu=1e-3)
+    Q = np.geomspace(0.05, 12.0, 300)
+    full = partial_widths(model, Q)
+    sub = partial_widths(model, Q, channels=("hadrons", "e+e-", "nu"))
+    assert list(sub) == ["e+e-", "nu", "hadrons"]
+    for k, v in sub.items():
+        np.testing.assert_array_equal(v, full[k])
+    with pytest.raises(ValueError, match="photons"):
+        partial_widths(model, Q, channels=("photons",))

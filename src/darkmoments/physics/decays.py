@@ -210,17 +210,28 @@ def hadronic_breakdown(model: DarkSector, Q: np.ndarray | None = None) -> dict[s
     return out
 
 
-def partial_widths(model: DarkSector, Q: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """All partial widths (GeV), keyed by :data:`CHANNELS`; closed channels are zero.
+def partial_widths(
+    model: DarkSector, Q: np.ndarray | None = None, channels: tuple[str, ...] = CHANNELS
+) -> dict[str, np.ndarray]:
+    """The partial widths (GeV) of ``channels`` (default all of :data:`CHANNELS`), keyed by
+    channel in the order of :data:`CHANNELS`; closed channels are zero.
 
     ``nu`` sums the three Dirac neutrinos when the model enables them (Rizzo's F, Sec. 3.1)."""
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise ValueError(f"channels = {unknown!r} is invalid: allowed a subset of {list(CHANNELS)}")
     Q = np.asarray(model.m_V if Q is None else Q, dtype=float)
     out: dict[str, np.ndarray] = {}
     for channel, f in LEPTON_CHANNELS.items():
-        out[channel] = width_to_fermions(Q, FERMIONS[f].mass, 1, lorentz_couplings(model, f, Q * Q))
-    out["nu"] = Q / (12.0 * math.pi) * _massless_sum(model, NEUTRINOS, Q)
-    out["hadrons"] = hadronic_width(model, Q)
-    out["DM"] = width_to_dm_model(model, Q)
+        if channel in channels:
+            c = lorentz_couplings(model, f, Q * Q)
+            out[channel] = width_to_fermions(Q, FERMIONS[f].mass, 1, c)
+    if "nu" in channels:
+        out["nu"] = Q / (12.0 * math.pi) * _massless_sum(model, NEUTRINOS, Q)
+    if "hadrons" in channels:
+        out["hadrons"] = hadronic_width(model, Q)
+    if "DM" in channels:
+        out["DM"] = width_to_dm_model(model, Q)
     return out
 
 
