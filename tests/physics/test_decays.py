@@ -284,3 +284,59 @@ def test_width_to_fermions_closed_below_threshold() -> None:
 
     c = LorentzCouplings(np.array(1.0), np.array(0.0), np.array(0.0), np.array(0.0))
     assert float(width_to_fermions(0.1, 0.2, 1, c)) == 0.0
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"fermions": "charge-weighted", "eps": 1e-4},
+        {"mu": 1e-2, "neutrinos": True},
+        {"eps": 1e-4, "mu": 1e-3, "b": 1e-3, "a": 2e-3, "d": 5e-4, "neutrinos": True},
+        {"fermions": "charge-weighted", "couplings": {"ax": 1e-4}, "b": 3e-3},
+    ],
+)
+def test_massless_sums_are_the_master_function_per_fermion(kw: dict) -> None:
+    """The quark and neutrino sums of the widths (decays._massless_sum, decays._r_scale: per-
+    fermion constants, cumulative over the quark thresholds) vs the massless master function
+    of docs/physics.md §3.1 evaluated fermion by fermion on the couplings at q^2 = Q^2, summed
+    over the quarks above their thresholds (Q across the c and b thresholds, both sides of
+    each): tolerance 4e-15 (rounding order); KM charge-weighted exactly."""
+    from darkmoments.physics import decays
+    from darkmoments.physics.decays import LIGHT_QUARKS, NEUTRINOS, master_function
+    from darkmoments.physics.vertex import lorentz_couplings
+
+    model = DarkSector.build(0.5, 0.5, r=2 / 3, **kw)
+    thr = [FERMIONS[q].threshold for q in ("c", "b")]
+    Q = np.concatenate([np.geomspace(1e-3, 40.0, 2000), thr, np.nextafter(thr, 100.0)])
+    Q2 = Q * Q
+
+    def nf(f: str) -> np.ndarray:
+        return FERMIONS[f].n_colors * master_function(Q2, 0.0, lorentz_couplings(model, f, Q2))
+
+    num = sum(np.where(Q > FERMIONS[q].threshold, nf(q), 0.0) for q in LIGHT_QUARKS)
+    den = sum(
+        np.where(Q > FERMIONS[q].threshold, FERMIONS[q].n_colors * FERMIONS[q].charge ** 2, 0.0)
+        for q in LIGHT_QUARKS
+    )
+    ref_r = Q / (12.0 * math.pi) * num / den
+    ref_nu = sum(nf(f) for f in NEUTRINOS)
+    exact = kw.get("fermions") == "charge-weighted" and set(kw) == {"fermions", "eps"}
+    rtol = 0.0 if exact else 4e-15
+    np.testing.assert_allclose(decays._r_scale(model, Q), ref_r, rtol=rtol, atol=0.0)
+    np.testing.assert_allclose(decays._massless_sum(model, NEUTRINOS, Q), ref_nu, rtol=rtol)
+    if exact:
+        np.testing.assert_array_equal(decays._r_scale(model, Q), ref_r)
+
+
+def test_partial_widths_subset_of_channels() -> None:
+    """partial_widths(channels=...) returns exactly those entries of the full dict (same
+    numbers, CHANNELS order); an unknown channel is a ValueError naming it."""
+    model = DarkSector.build(0.8, 0.5, r=2 / 3, fermions="charge-weighted", eps=1e-4, mu=1e-3)
+    Q = np.geomspace(0.05, 12.0, 300)
+    full = partial_widths(model, Q)
+    sub = partial_widths(model, Q, channels=("hadrons", "e+e-", "nu"))
+    assert list(sub) == ["e+e-", "nu", "hadrons"]
+    for k, v in sub.items():
+        np.testing.assert_array_equal(v, full[k])
+    with pytest.raises(ValueError, match="photons"):
+        partial_widths(model, Q, channels=("photons",))

@@ -255,3 +255,40 @@ def test_multi_hadron_coefficients_are_the_documented_fit() -> None:
     exclusive.pop("multi-hadron")
     coeffs, _ = nnls(hadrons.multi_hadron_design(x), R - sum(exclusive.values()))
     np.testing.assert_allclose(coeffs, hadrons.MULTI_HADRON_COEFFS, atol=1e-4)
+
+
+def test_uniform_table_lookup_is_np_interp() -> None:
+    """The direct-index lookup of the R tables (hadrons.UniformTable) gives np.interp's numbers
+    bit for bit (left = 0, the last value above the table, nan for nan): random points, every
+    node of the 0.1-MeV tables and its neighbouring floats, both ends, +-inf; r_channels and
+    r_vmd below VMD_MAX, the three-pion width table (np.linspace nodes), a 2-D input."""
+    nodes, per, total = hadrons._tables()
+    rng = np.random.default_rng(8)
+    x = np.concatenate(
+        [
+            rng.uniform(-0.1, 2.6, 20000),
+            nodes,
+            np.nextafter(nodes, -1.0),
+            np.nextafter(nodes, 3.0),
+            [np.nan, np.inf, -np.inf, 0.0, nodes[0], nodes[-1], nodes[-1] + 1e-4],
+        ]
+    )
+    with np.errstate(invalid="ignore"):
+        inside = ~(x > nodes[-1])
+    channels = hadrons.r_channels(x[inside])
+    for i, k in enumerate(hadrons.VMD_CHANNELS):
+        ref = np.interp(x[inside], nodes, per[i], left=0.0)
+        np.testing.assert_array_equal(channels[k], ref)
+    np.testing.assert_array_equal(
+        hadrons.r_vmd(x[inside]), np.interp(x[inside], nodes, total, left=0.0)
+    )
+    table = hadrons.UniformTable(nodes, per)
+    for got, row in zip(table(x), per, strict=True):
+        np.testing.assert_array_equal(got, np.interp(x, nodes, row, left=0.0))
+    grid, width = hadrons._three_pion_table()
+    got = hadrons.UniformTable(grid, width)(x[:20000].reshape(100, 200))[0]
+    np.testing.assert_array_equal(
+        got, np.interp(x[:20000], grid, width, left=0.0).reshape(100, 200)
+    )
+    with pytest.raises(ValueError, match="non-uniform"):
+        hadrons.UniformTable(np.array([0.0, 1.0, 3.0]), np.zeros(3))

@@ -123,7 +123,7 @@ def cross_sections(model: DarkSector, s: np.ndarray | float) -> dict[str, np.nda
     docs/physics.md §4.1. ``s`` [GeV^2] broadcasts with the model's m_V / m_DM arrays."""
     s = np.asarray(s, dtype=float)
     sqrt_s = np.sqrt(s)
-    widths = partial_widths(model, Q=sqrt_s)
+    widths = partial_widths(model, Q=sqrt_s, channels=FINAL_STATES)
     pref = _prefactor(s, model)
     out = {x: pref * widths[x] for x in FINAL_STATES}
     if model.dm_kind in ("majorana", "pseudo_dirac"):
@@ -139,7 +139,7 @@ def cross_section(model: DarkSector, s: np.ndarray | float) -> np.ndarray:
     if model.dm_kind in ("majorana", "pseudo_dirac"):
         return sum(cross_sections(model, s).values())  # type: ignore[return-value]
     sqrt_s = np.sqrt(s)
-    widths = partial_widths(model, Q=sqrt_s)
+    widths = partial_widths(model, Q=sqrt_s, channels=FINAL_STATES)
     visible = sum(widths[x] for x in FINAL_STATES)
     return _prefactor(s, model) * visible
 

@@ -19,7 +19,7 @@ from darkmoments.constants import FERMIONS, M_PI0
 from darkmoments.model import DarkSector
 from darkmoments.physics.hadrons import VMD_CHANNELS, r_channels
 from darkmoments.physics.rratio import crossover_weight, r_ratio, r_ratio_data
-from darkmoments.physics.vertex import LorentzCouplings, lorentz_couplings
+from darkmoments.physics.vertex import LorentzCouplings, lorentz_couplings, vertex_coefficients
 
 #: Channel names used by every output (JSON keys, tables, figures).
 CHANNELS = ("e+e-", "mu+mu-", "tau+tau-", "nu", "hadrons", "DM")
@@ -106,26 +106,60 @@ def width_to_dm_model(model: DarkSector, Q: np.ndarray) -> np.ndarray:
     return dm_decays.width_to_dm(dark_side(model), Q) * np.ones_like(Q)
 
 
+def _massless_coefficients(model: DarkSector, fermion: str) -> tuple[float, float, float]:
+    """(A, B, C) with N_c F_f(Q^2; m_f = 0) = A + B Q^2 + C Q^4 for one fermion: at m_f = 0
+    the master function (docs/physics.md §3.1) is G_V^2 + G_A^2 + (mu^2 + d^2) Q^2 / 2 with
+    G_V = gV + b Q^2, G_A = gA + a Q^2 (:func:`darkmoments.physics.vertex.vertex_coefficients`)."""
+    v = vertex_coefficients(model, fermion)
+    n = FERMIONS[fermion].n_colors
+    return (
+        n * (v["gV"] ** 2 + v["gA"] ** 2),
+        n * (2.0 * (v["gV"] * v["b"] + v["gA"] * v["a"]) + 0.5 * (v["mu"] ** 2 + v["d"] ** 2)),
+        n * (v["b"] ** 2 + v["a"] ** 2),
+    )
+
+
+def _quadratic(A: float, B: float, C: float, Q: np.ndarray) -> np.ndarray:
+    """A + B Q^2 + C Q^4 (terms with a zero coefficient skipped: they add exact zeros)."""
+    Q2 = Q * Q
+    out = np.zeros_like(Q) + A
+    if B != 0.0:
+        out = out + B * Q2
+    if C != 0.0:
+        out = out + C * (Q2 * Q2)
+    return out
+
+
 def _massless_sum(model: DarkSector, fermions: tuple[str, ...], Q: np.ndarray) -> np.ndarray:
-    """sum_f N_c F_f(Q^2; m_f = 0) over ``fermions`` (active flag applied by the caller)."""
-    total = np.zeros_like(Q)
+    """sum_f N_c F_f(Q^2; m_f = 0) over ``fermions`` (active flag applied by the caller): the
+    polynomial of :func:`_massless_coefficients` with the fermions' coefficients summed."""
+    A = B = C = 0.0
     for f in fermions:
-        c = lorentz_couplings(model, f, Q * Q)
-        total = total + FERMIONS[f].n_colors * master_function(Q * Q, 0.0, c)
-    return total
+        a, b, c = _massless_coefficients(model, f)
+        A, B, C = A + a, B + b, C + c
+    return _quadratic(A, B, C, np.asarray(Q, dtype=float))
 
 
 def _r_scale(model: DarkSector, Q: np.ndarray) -> np.ndarray:
     """(Q / 12 pi) sum_q N_c F_q / sum_q N_c Q_q^2 over active quarks (massless F): the factor
-    that turns R into Gamma(V -> hadrons) in the ``r_scaled`` prescription (GeV)."""
-    num = np.zeros_like(Q)
-    den = np.zeros_like(Q)
-    for q in LIGHT_QUARKS:
+    that turns R into Gamma(V -> hadrons) in the ``r_scaled`` prescription (GeV). In the order
+    of their thresholds the quarks active at Q are the first k(Q), so both sums are cumulative
+    sums of per-quark constants (:func:`_massless_coefficients`; the denominator N_c Q_q^2)
+    taken at k(Q)."""
+    Q = np.asarray(Q, dtype=float)
+    quarks = sorted(LIGHT_QUARKS, key=lambda q: FERMIONS[q].threshold)  # u d s c b (stable)
+    thresholds = [FERMIONS[q].threshold for q in quarks]
+    cum = np.zeros((len(quarks) + 1, 4))
+    for i, q in enumerate(quarks):
         f = FERMIONS[q]
-        active = Q > f.threshold
-        num = num + np.where(active, _massless_sum(model, (q,), Q), 0.0)
-        den = den + np.where(active, f.n_colors * f.charge**2, 0.0)
-    return Q / (12.0 * math.pi) * num / den
+        cum[i + 1] = cum[i] + (*_massless_coefficients(model, q), f.n_colors * f.charge**2)
+    k = np.searchsorted(thresholds, Q, side="left")  # number of thresholds below Q
+    num = np.take(cum[:, 0], k)
+    if np.any(cum[:, 1] != 0.0):
+        num = num + np.take(cum[:, 1], k) * (Q * Q)
+    if np.any(cum[:, 2] != 0.0):
+        num = num + np.take(cum[:, 2], k) * (Q * Q * (Q * Q))
+    return Q / (12.0 * math.pi) * num / np.take(cum[:, 3], k)
 
 
 def hadronic_width(model: DarkSector, Q: np.ndarray | None = None) -> np.ndarray:
@@ -176,17 +210,28 @@ def hadronic_breakdown(model: DarkSector, Q: np.ndarray | None = None) -> dict[s
     return out
 
 
-def partial_widths(model: DarkSector, Q: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """All partial widths (GeV), keyed by :data:`CHANNELS`; closed channels are zero.
+def partial_widths(
+    model: DarkSector, Q: np.ndarray | None = None, channels: tuple[str, ...] = CHANNELS
+) -> dict[str, np.ndarray]:
+    """The partial widths (GeV) of ``channels`` (default all of :data:`CHANNELS`), keyed by
+    channel in the order of :data:`CHANNELS`; closed channels are zero.
 
     ``nu`` sums the three Dirac neutrinos when the model enables them (Rizzo's F, Sec. 3.1)."""
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise ValueError(f"channels = {unknown!r} is invalid: allowed a subset of {list(CHANNELS)}")
     Q = np.asarray(model.m_V if Q is None else Q, dtype=float)
     out: dict[str, np.ndarray] = {}
     for channel, f in LEPTON_CHANNELS.items():
-        out[channel] = width_to_fermions(Q, FERMIONS[f].mass, 1, lorentz_couplings(model, f, Q * Q))
-    out["nu"] = Q / (12.0 * math.pi) * _massless_sum(model, NEUTRINOS, Q)
-    out["hadrons"] = hadronic_width(model, Q)
-    out["DM"] = width_to_dm_model(model, Q)
+        if channel in channels:
+            c = lorentz_couplings(model, f, Q * Q)
+            out[channel] = width_to_fermions(Q, FERMIONS[f].mass, 1, c)
+    if "nu" in channels:
+        out["nu"] = Q / (12.0 * math.pi) * _massless_sum(model, NEUTRINOS, Q)
+    if "hadrons" in channels:
+        out["hadrons"] = hadronic_width(model, Q)
+    if "DM" in channels:
+        out["DM"] = width_to_dm_model(model, Q)
     return out
 
 

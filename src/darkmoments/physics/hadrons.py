@@ -193,11 +193,17 @@ def _three_pion_table() -> tuple[np.ndarray, np.ndarray]:
     return grid, out
 
 
+@lru_cache(maxsize=1)
+def _three_pion_lookup() -> UniformTable:
+    return UniformTable(*_three_pion_table())
+
+
 def _three_pion_shape(sqrt_s: np.ndarray, m_V: float) -> np.ndarray:
-    """Gamma_3pi(s) / Gamma_3pi(m_V^2) from the tabulated phase-space integral."""
-    grid, table = _three_pion_table()
+    """Gamma_3pi(s) / Gamma_3pi(m_V^2) from the tabulated phase-space integral (linear
+    interpolation; zero below the table, its last value above)."""
+    table = _three_pion_lookup()
     x = np.asarray(sqrt_s, dtype=float)
-    return np.interp(x, grid, table, left=0.0) / float(np.interp(m_V, grid, table))
+    return table(x)[0] / float(table(np.asarray(m_V, dtype=float))[0])
 
 
 def _width_shape(channel: str, sqrt_s: np.ndarray, m_V: float) -> np.ndarray:
@@ -288,25 +294,110 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return nodes, per, per.sum(axis=0)
 
 
+@lru_cache(maxsize=1)
+def _lookups() -> tuple[UniformTable, UniformTable]:
+    """The tables of :func:`_tables` as :class:`UniformTable` (per channel; total)."""
+    nodes, per, total = _tables()
+    return UniformTable(nodes, per), UniformTable(nodes, total)
+
+
 def r_channels(sqrt_s: np.ndarray | float) -> dict[str, np.ndarray]:
     """R per channel of :data:`VMD_CHANNELS` (GeV input, any shape), linearly interpolated in
     the cached 0.1-MeV tables of :func:`r_channels_exact` (zero below m_pi0; direct evaluation
     above VMD_MAX). The channels sum to :func:`r_vmd` to rounding."""
     x = np.asarray(sqrt_s, dtype=float)
-    nodes, per, _ = _tables()
-    if np.any(x > nodes[-1]):
+    table = _lookups()[0]
+    vals = table(x)
+    if np.any(x > table.x_max):
         exact = r_channels_exact(x)
-        return {
-            k: np.where(x > nodes[-1], exact[k], np.interp(x, nodes, per[i], left=0.0))
-            for i, k in enumerate(VMD_CHANNELS)
-        }
-    return {k: np.interp(x, nodes, per[i], left=0.0) for i, k in enumerate(VMD_CHANNELS)}
+        return {k: np.where(x > table.x_max, exact[k], vals[i]) for i, k in enumerate(VMD_CHANNELS)}
+    return dict(zip(VMD_CHANNELS, vals, strict=True))
 
 
 def r_vmd(sqrt_s: np.ndarray | float) -> np.ndarray:
     """Total VMD R(sqrt s) = sum of :func:`r_channels` (same tables and interpolation)."""
     x = np.asarray(sqrt_s, dtype=float)
-    nodes, _, total = _tables()
-    if np.any(x > nodes[-1]):
+    table = _lookups()[1]
+    if np.any(x > table.x_max):
         return sum(r_channels(x).values())  # type: ignore[return-value]
-    return np.interp(x, nodes, total, left=0.0)
+    return table(x)[0]
+
+
+#: :class:`UniformTable` evaluates inputs in slices of this many values (the temporaries stay
+#: in the CPU cache) and hands inputs smaller than LOOKUP_MIN to np.interp
+LOOKUP_SLICE = 8192
+LOOKUP_MIN = 256
+
+
+class UniformTable:
+    """Linear interpolation in tables on uniformly spaced nodes by direct index: the numbers
+    of ``np.interp(x, nodes, values[k], left=0.0)`` bit for bit (np.interp's interval
+    x_j <= x < x_(j+1) and its formula slope_j (x - x_j) + y_j, slope_j = (y_(j+1) - y_j) /
+    (x_(j+1) - x_j); the last value at and above the last node; nan for nan) without its binary
+    search: j = floor((x - x_0)/h), then one comparison with the actual nodes on each side
+    (the nodes of np.arange / np.linspace differ from x_0 + j h by rounding). All the tables
+    share the index. Measured (benchmarks/bench_r_table.py): about np.interp's cost where x
+    comes in increasing runs (its search then starts at the previous interval), 2-6x less in
+    random order and for several tables at once.
+
+    ``nodes`` (n,) increasing and uniform (every node within 1e-6 h of x_0 + j h, checked);
+    ``values`` (n,) or (m, n): m tables on these nodes. Calling it with x of any shape returns
+    the m interpolated arrays (a list), each of the shape of x."""
+
+    def __init__(self, nodes: np.ndarray, values: np.ndarray) -> None:
+        nodes = np.asarray(nodes, dtype=float)
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        n = nodes.size
+        if n < 2 or values.shape[1] != n:
+            raise ValueError(
+                f"nodes of size {n} is invalid: allowed >= 2 nodes, one per table column"
+            )
+        h = (nodes[-1] - nodes[0]) / (n - 1)
+        if not (h > 0 and np.all(np.abs(nodes - (nodes[0] + h * np.arange(n))) < 1e-6 * h)):
+            raise ValueError("nodes = a non-uniform array is invalid: allowed uniform spacing")
+        self.x_min = float(nodes[0])
+        self.x_max = float(nodes[-1])
+        self.inv_h = 1.0 / h
+        self.n = n
+        # one node of padding; the last node's interval has slope 0 (value y_(n-1) there)
+        self.nodes = np.append(nodes, nodes[-1] + h)
+        slopes = np.diff(values, axis=1) / np.diff(nodes)
+        self.slopes = [np.append(row, 0.0) for row in slopes]
+        self.values = [np.ascontiguousarray(row) for row in values]
+
+    def __call__(self, x: np.ndarray) -> list[np.ndarray]:
+        x = np.asarray(x, dtype=float)
+        flat = x.ravel()
+        if flat.size < LOOKUP_MIN:  # np.interp itself (the same numbers; less call overhead)
+            nodes = self.nodes[: self.n]
+            return [
+                np.asarray(np.interp(flat, nodes, y, left=0.0)).reshape(x.shape)
+                for y in self.values
+            ]
+        out = [np.empty(flat.size) for _ in self.values]
+        for lo in range(0, flat.size, LOOKUP_SLICE):
+            part = flat[lo : lo + LOOKUP_SLICE]
+            for dest, val in zip(out, self._lookup(part), strict=True):
+                dest[lo : lo + LOOKUP_SLICE] = val
+        return [o.reshape(x.shape) for o in out]
+
+    def _lookup(self, x: np.ndarray) -> list[np.ndarray]:
+        """The interpolated tables at a 1-D x (one cache-sized slice)."""
+        inside = bool(x.min() >= self.x_min and x.max() <= self.x_max)  # False with a nan
+        with np.errstate(invalid="ignore"):  # nan -> any cell, then nan again
+            xin = x if inside else np.clip(x, self.x_min, self.x_max)
+            j = ((xin - self.x_min) * self.inv_h).astype(np.intp)
+        np.clip(j, 0, self.n - 1, out=j)
+        j -= np.take(self.nodes, j) > xin
+        j += np.take(self.nodes, j + 1) <= xin
+        dx = xin - np.take(self.nodes, j)
+        below = None if inside else x < self.x_min
+        out = []
+        for slope, y in zip(self.slopes, self.values, strict=True):
+            val = np.take(slope, j)
+            val *= dx
+            val += np.take(y, j)
+            if below is not None:
+                val[below] = 0.0
+            out.append(val)
+        return out

@@ -1,0 +1,78 @@
+"""Benchmark: physics.annihilation.cross_section on one chunk of the thermal grid, as
+cosmology.thermal.sigma_v_block calls it: 64 models with array masses (m_V = 10 MeV - 1 GeV,
+r = 2/3, alpha_D = 0.5) and s of shape (64, 800) (sorted nodes per model, gamma - 1 exponential
+with mean 1), for a few structures; CPU microseconds per node (``time.process_time``, best of
+7), this tree and with ``--previous SRC`` another source tree in a subprocess.
+
+Run: PYTHONPATH=src python benchmarks/bench_cross_section.py [--previous /path/to/main/src]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from darkmoments.model import DarkSector
+from darkmoments.physics.annihilation import cross_section
+
+CASES: dict[str, dict[str, Any]] = {
+    "KM charge-weighted, R-scaled hadrons": {"fermions": "charge-weighted", "eps": 1e-4},
+    "KM, running width": {"fermions": "charge-weighted", "eps": 1e-4, "width": "running"},
+    "MDM, neutrinos": {"mu": 1e-2, "neutrinos": True},
+    "KM + MDM + CR + AM + EDM": {"eps": 1e-4, "mu": 1e-3, "b": 1e-3, "a": 2e-3, "d": 5e-4},
+}
+
+
+def timings(repeat: int = 7) -> dict[str, float]:
+    m_V = np.geomspace(0.01, 1.0, 64)[:, None]
+    rng = np.random.default_rng(0)
+    gamma = np.sort(1.0 + rng.exponential(1.0, (64, 800)), axis=1)
+    out = {}
+    for label, kw in CASES.items():
+        model = DarkSector.build(m_V, 0.5, r=2 / 3, **kw)
+        m = np.asarray(model.m_DM, dtype=float)
+        s = 4.0 * m * m * gamma * gamma
+        cross_section(model, s)  # tables and caches
+        best = float("inf")
+        for _ in range(repeat):
+            t0 = time.process_time()
+            cross_section(model, s)
+            best = min(best, time.process_time() - t0)
+        out[label] = best / s.size * 1e6
+    return out
+
+
+def _previous(src: str) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": src}
+    code = (
+        "import json, runpy; ns = runpy.run_path(" + repr(__file__) + ", run_name='bench'); "
+        "print(json.dumps(ns['timings']()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--previous", help="another source tree, timed in a subprocess")
+    args = parser.parse_args()
+    now = timings()
+    prev = _previous(args.previous) if args.previous else {}
+    print(f"{'[us CPU per node]':<40}{'this':>8}{'previous':>10}{'ratio':>7}")
+    for k, v in now.items():
+        p = prev.get(k)
+        tail = f"{p:>10.3f}{p / v:>7.2f}" if p else ""
+        print(f"{k:<40}{v:>8.3f}{tail}")
+
+
+if __name__ == "__main__":
+    main()
