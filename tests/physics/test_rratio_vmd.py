@@ -49,11 +49,13 @@ def _km(m: np.ndarray) -> DarkSector:
 # ~5 % below DarkCast's); 1.4-1.7 GeV within 8 %. In 1.05-1.35 GeV DarkCast lies 8-20 % above
 # BOTH the PDG compilation and hazma's exclusive-channel sum (test below), and 10 % above the
 # compilation at 1.75-1.8 GeV; our R follows the two independent references there, so the
-# bound is 16.5 % / 11 %. The phi peak (1.00) and the 1.9-GeV dip are left out as narrow structure.
+# bound is 15 % / 11 % (1.02-1.37 GeV was 16.5 % before the omega-phi interference in 3 pi: the
+# worst row, 1.10 GeV, moved from -15.8 % to -14.5 %). The phi shoulder (1.00 GeV, its own test
+# below) and the 1.9-GeV dip are left out of the regions as narrow structure.
 REGIONS = (
     (0.29, 0.44, 0.056),
     (0.44, 0.97, 0.026),
-    (1.02, 1.37, 0.165),
+    (1.02, 1.37, 0.15),
     (1.38, 1.72, 0.08),
     (1.73, 1.98, 0.11),
 )
@@ -73,6 +75,9 @@ def test_hadronic_width_against_darkcast() -> None:
     assert checked >= 30
     # the old point-by-point interpolation was 6 % low at 0.5 GeV; the VMD is within 2 %
     assert ratio[np.isclose(m, 0.5)][0] == pytest.approx(1.0, abs=0.02)
+    # the phi shoulder (1.00 GeV, 4.6 widths below the peak): -6.8 % with the omega-phi
+    # interference in 3 pi (-12.3 % with the incoherent sum)
+    assert ratio[np.isclose(m, 1.0)][0] == pytest.approx(1.0, abs=0.075)
 
 
 def test_branching_ratio_ee_against_darkcast() -> None:
@@ -84,30 +89,37 @@ def test_branching_ratio_ee_against_darkcast() -> None:
     below = sel & (m < 0.97)
     assert np.all(np.abs(ratio[below] - 1) < 0.015)
     assert np.all(np.abs(ratio[sel] - 1) < 0.063)
-    # 1 GeV (phi shoulder) was 4 % low with the interpolation, now within 5 % the other way;
-    # 0.95 GeV (off the peak) agrees to 0.1 %
-    assert ratio[np.isclose(m, 0.95)][0] == pytest.approx(1.0, abs=0.002)
+    # 1 GeV (phi shoulder) was 4 % low with the interpolation, now within 3 % the other way;
+    # 0.95 GeV (off the peak) agrees to 0.6 %: our R there (1.162) lies between DarkCast's
+    # (1.179) and the PDG compilation / hazma (1.133 / 1.134) since the omega-phi interference
+    # and the refitted remainder (docs/physics.md §3.7); it was 0.1 % with the incoherent sum
+    assert ratio[np.isclose(m, 1.0)][0] == pytest.approx(1.0, abs=0.03)
+    assert ratio[np.isclose(m, 0.95)][0] == pytest.approx(1.0, abs=0.006)
 
 
 def test_r_against_hazma_exclusive_sum() -> None:
     # hazma 2.2's own sum of its exclusive channels (Herwig4DM fits, arXiv:1911.11147; stored by
     # tools/hazma_exclusive_r.py): an independent exclusive-channel model. Up to 1.55 GeV it
-    # covers the channels that matter; ours agrees within 4.5 % below 1 GeV and 7 % in
-    # 1.05-1.55 GeV (phi shoulder, |m - m_phi| < 25 MeV = 6 widths, left out). Above 1.5 GeV it
-    # lacks 5 pi, 6 pi, K K pi pi: a lower bound (1 % Monte Carlo error).
+    # covers the channels that matter; ours agrees within 3.5 % below 1 GeV and 5 % in
+    # 1.05-1.55 GeV (phi shoulder, |m - m_phi| < 25 MeV = 6 widths, left out; both were 4.5 % and
+    # 7 % before the omega-phi interference in 3 pi: 0.95 GeV moved from +3.9 % to +2.4 %,
+    # 1.05 GeV from +6.5 % to +4.7 %). Above 1.5 GeV it lacks 5 pi, 6 pi, K K pi pi: a lower
+    # bound (1 % Monte Carlo error).
     hz = np.loadtxt(HAZMA)
     m, r_hz = hz[:, 0], hz[:, 1]
     ratio = r_ratio(m) / r_hz
     low = m < 0.97
-    assert np.all(np.abs(ratio[low] - 1) < 0.045), (m[low], ratio[low])
+    assert np.all(np.abs(ratio[low] - 1) < 0.035), (m[low], ratio[low])
     mid = (m > 1.02) & (m < 1.56) & (np.abs(m - hadrons.RESONANCES["phi"][0]) > 0.025)
     assert np.sum(mid) >= 10
-    assert np.all(np.abs(ratio[mid] - 1) < 0.07), (m[mid], ratio[mid])
+    assert np.all(np.abs(ratio[mid] - 1) < 0.05), (m[mid], ratio[mid])
     assert np.all(ratio[m > 1.5] > 0.98)
+    # the phi shoulder (1.00 GeV): -3.0 % with the omega-phi interference (-8.7 % without)
+    assert ratio[np.isclose(m, 1.0)][0] == pytest.approx(1.0, abs=0.035)
 
 
 def test_darkcast_excess_at_1p1_to_1p35_gev_is_not_in_independent_references() -> None:
-    # why the DarkCast tolerance stays at 16.5 % there: DarkCast's R lies >= 8 % above both
+    # why the DarkCast tolerance stays at 15 % there: DarkCast's R lies >= 8 % above both
     # hazma's exclusive-channel sum and the PDG compilation (mean of its points within +-10 MeV),
     # which agree with each other (and with ours) within 8 %
     ref = _darkcast()
@@ -160,12 +172,14 @@ def test_r_against_pdg_compilation_window_integrals() -> None:
 def test_r_is_smooth_only_physical_extrema() -> None:
     # slope-sign changes on a 1 MeV grid 0.3-2 GeV: only the physical structures
     # (rho-omega peak, the dip before and the peak of the phi, the minimum after it, the
-    # rho(1700) maximum and the 1.9-GeV dip); the interpolated compilation had 142
+    # rho(1700) maximum and the 1.9-GeV dip); the interpolated compilation had 142. The
+    # omega-phi interference in 3 pi adds none; it moves the dip before the phi from 0.991 to
+    # 0.988 GeV and the minimum after it from 1.119 to 1.126 GeV (destructive above the phi)
     x = np.arange(0.3, 2.0 + 1e-9, 0.001)
     d = np.sign(np.diff(r_ratio(x)))
     turns = x[1:-1][d[1:] != d[:-1]]
     assert len(turns) == 6
-    expected = (0.782, 0.991, 1.020, 1.119, 1.661, 1.892)
+    expected = (0.782, 0.988, 1.020, 1.126, 1.661, 1.892)
     assert np.allclose(turns, expected, atol=0.004)
     d_old = np.sign(np.diff(r_ratio_data(x)))
     assert np.sum(d_old[1:] != d_old[:-1]) > 100
@@ -200,6 +214,34 @@ def test_narrow_resonance_peaks_match_pdg_leptonic_widths() -> None:
         m, _, br_ee = hadrons.RESONANCES[v]
         expected = 9 * br_ee * hadrons.BRANCHING[(v, f)] / ALPHA**2
         assert float(hadrons.r_resonance(np.asarray(m), v, f)) == pytest.approx(expected, rel=1e-9)
+
+
+def test_three_pion_omega_phi_interference() -> None:
+    # the coherent omega + phi sum (CMD-2 phase 162 deg, PLB 434 (1998) 426): each term alone is
+    # the single Breit-Wigner (PDG peak), the cross term obeys |2 Re(a b*)| <= 2 |a| |b|, and
+    # for a phase near 180 deg it is constructive between the two peaks and destructive above
+    # the phi (the relative sign of the two propagators flips between them)
+    x = np.linspace(0.45, 1.9, 2901)
+    om = hadrons.r_resonance(x, "omega", "pi+pi-pi0")
+    ph = hadrons.r_resonance(x, "phi", "pi+pi-pi0")
+    r = hadrons.r_three_pion(x)
+    cross = r - om - ph
+    assert np.all(np.abs(cross) <= 2 * np.sqrt(om * ph) * (1 + 1e-9) + 1e-15)
+    between = (x > 0.85) & (x < 1.01)
+    above = (x > 1.03) & (x < 1.9)
+    assert np.all(cross[between] > 0) and np.all(cross[above] < 0)
+    np.testing.assert_allclose(hadrons.r_channels_exact(x)["pi+pi-pi0"], r, rtol=1e-12)
+    # independent reference: hazma's e+e- -> pi+pi-pi0 (Herwig4DM fit, arXiv:1911.11147, its own
+    # omega-phi phase; tests/data column 4) has the interference dip at 1.05 GeV, R_3pi = 0.013,
+    # about 5x below the incoherent omega + phi sum (0.062); ours is 0.009 there
+    hz = np.loadtxt(HAZMA)
+    r_hz = hz[np.isclose(hz[:, 0], 1.05), 3][0]
+    x0 = np.asarray(1.05)
+    incoherent = float(
+        hadrons.r_resonance(x0, "omega", "pi+pi-pi0") + hadrons.r_resonance(x0, "phi", "pi+pi-pi0")
+    )
+    assert incoherent / r_hz > 4
+    assert abs(float(hadrons.r_three_pion(x0)) - r_hz) < 0.006
 
 
 def test_radiative_channels_open_below_two_pions() -> None:

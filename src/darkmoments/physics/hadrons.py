@@ -20,9 +20,12 @@ multi-hadron remainder from data.
   which equals 12 pi Gamma_ee Gamma_f / (m^2 Gamma^2) x 3s/(4 pi alpha^2) on the peak.
   The energy dependence of Gamma_f(s): P-wave two-body p^3/s for V -> K K, p_gamma^3 for the
   magnetic-dipole V -> P gamma, and the 3-body phase space with the G-parity-allowed
-  |p_+ x p_-|^2 matrix element for V -> 3 pi. Contributions are added incoherently (no
-  omega-phi interference; the rho contribution to pi0 gamma / eta gamma is left out, as in
-  DarkCast's pi0 gamma channel).
+  |p_+ x p_-|^2 matrix element for V -> 3 pi. In ``pi+pi-pi0`` the omega and phi amplitudes
+  are added coherently, with the omega-phi relative phase of the CMD-2 fit to
+  e+e- -> pi+pi-pi0 (Akhmetshin et al., Phys. Lett. B 434 (1998) 426: 162 deg), each amplitude
+  normalized to its own PDG peak (:func:`r_three_pion`); the other modes are single resonances
+  (the rho contribution to pi0 gamma / eta gamma is left out, as in DarkCast's pi0 gamma
+  channel).
 * ``multi-hadron``: everything else (4 pi, K K pi, omega pi, eta pi pi, 5 pi, 6 pi and the
   rho', omega', phi' excitations of the channels above): a data-driven smooth remainder, as
   DarkCast's "other" channel: a cubic B-spline with non-negative coefficients times the
@@ -75,6 +78,14 @@ BRANCHING: dict[tuple[str, str], float] = {
     ("phi", "pi0 gamma"): 1.32e-3,
 }
 
+#: omega-phi relative phase (degrees) in e+e- -> pi+pi-pi0: CMD-2, R.R. Akhmetshin et al., "Study
+#: of the phi -> pi+pi-pi0 with CMD-2 detector", Phys. Lett. B 434 (1998) 426, delta_(phi-omega) =
+#: 162 +- 17 deg, defined by sigma_3pi ~ |1/D_omega + A e^(i delta)/D_phi|^2, A > 0,
+#: D_V = m_V^2 - s - i sqrt(s) Gamma_V(s) (the convention as written out by N.N. Achasov,
+#: A.A. Kozhevnikov, "Measuring the finite width and unitarity corrections to the phi omega mixing
+#: amplitude"). We keep fixed widths, m Gamma: docs/physics.md §3.7 measures the difference.
+OMEGA_PHI_PHASE_3PI = 162.0
+
 #: Multi-hadron remainder: cubic B-spline in sqrt(s) (GeV) on uniform knots 0.85-2.45 GeV
 #: (step 0.1 GeV) times the four-pion threshold factor; non-negative coefficients FITTED to the
 #: PDG RPP 2020 R compilation minus the exclusive channels (tools/fit_hadron_continuum.py).
@@ -82,23 +93,23 @@ MULTI_HADRON_KNOTS = tuple(round(0.85 + 0.1 * i, 2) for i in range(17))
 MULTI_HADRON_COEFFS: tuple[float, ...] = (
     0.0000,
     0.0000,
-    0.8331,
-    0.4263,
-    1.4279,
-    1.8310,
-    2.4287,
-    3.5991,
-    3.7303,
-    4.2531,
-    3.4004,
-    2.8934,
-    2.8406,
-    3.1176,
-    3.0155,
-    2.9167,
-    2.5073,
-    3.2154,
-    2.5531,
+    0.3935,
+    0.7133,
+    1.4019,
+    1.8811,
+    2.4336,
+    3.6206,
+    3.7397,
+    4.2666,
+    3.4106,
+    2.9045,
+    2.8507,
+    3.1283,
+    3.0254,
+    2.9270,
+    2.5174,
+    3.2256,
+    2.5633,
 )
 VMD_CHANNELS = ("pi+pi-", "pi+pi-pi0", "K K", "pi0 gamma", "eta gamma", "multi-hadron")
 #: Upper end (GeV) of the VMD description.
@@ -232,6 +243,34 @@ def r_resonance(sqrt_s: np.ndarray, resonance: str, mode: str) -> np.ndarray:
     return 9.0 * m * m * gamma_ee * gamma_f / (ALPHA**2 * ((s - m * m) ** 2 + (m * gamma) ** 2))
 
 
+def bw_amplitude(sqrt_s: np.ndarray, resonance: str, mode: str) -> np.ndarray:
+    """Complex amplitude a_V(s) of one resonance in one mode (sqrt_s in GeV), normalized so
+    that |a_V|^2 Gamma_f(s)/Gamma_f(m^2) = :func:`r_resonance` (docs/physics.md §3.7):
+    a_V = 3 m sqrt(Gamma_ee Gamma_f) / (alpha (m^2 - s - i m Gamma)), fixed total width."""
+    m, gamma, br_ee = RESONANCES[resonance]
+    s = np.asarray(sqrt_s, dtype=float) ** 2
+    gamma_f = gamma * BRANCHING[(resonance, mode)]
+    return 3.0 * m * math.sqrt(gamma * br_ee * gamma_f) / (ALPHA * (m * m - s - 1j * m * gamma))
+
+
+def r_three_pion(sqrt_s: np.ndarray | float) -> np.ndarray:
+    """R(e+e- -> pi+pi-pi0) from the coherent omega + phi sum (sqrt_s in GeV; docs/physics.md
+    §3.7): R = I(s) |a_omega(s)/sqrt(I(m_omega^2)) + e^(i delta) a_phi(s)/sqrt(I(m_phi^2))|^2,
+    I the G-parity-allowed 3-pion phase-space integral (:func:`_three_pion_table`), delta =
+    :data:`OMEGA_PHI_PHASE_3PI`. Each term alone is :func:`r_resonance` (its PDG peak
+    9 B_ee B_3pi / alpha^2); the cross term is the omega-phi interference: constructive between
+    the two peaks, destructive above the phi."""
+    x = np.asarray(sqrt_s, dtype=float)
+    grid, table = _three_pion_table()
+    phase = np.exp(1j * math.radians(OMEGA_PHI_PHASE_3PI))
+    amp = bw_amplitude(x, "omega", "pi+pi-pi0") / math.sqrt(
+        float(np.interp(RESONANCES["omega"][0], grid, table))
+    ) + phase * bw_amplitude(x, "phi", "pi+pi-pi0") / math.sqrt(
+        float(np.interp(RESONANCES["phi"][0], grid, table))
+    )
+    return np.interp(x, grid, table, left=0.0) * np.abs(amp) ** 2
+
+
 def _spline_knots() -> np.ndarray:
     k = np.asarray(MULTI_HADRON_KNOTS)
     return np.concatenate([[k[0]] * 3, k, [k[-1]] * 3])
@@ -272,7 +311,7 @@ def r_channels_exact(sqrt_s: np.ndarray | float) -> dict[str, np.ndarray]:
     x = np.asarray(sqrt_s, dtype=float)
     return {
         "pi+pi-": r_pipi(x),
-        "pi+pi-pi0": r_resonance(x, "omega", "pi+pi-pi0") + r_resonance(x, "phi", "pi+pi-pi0"),
+        "pi+pi-pi0": r_three_pion(x),
         "K K": r_resonance(x, "phi", "K+K-") + r_resonance(x, "phi", "KS KL"),
         "pi0 gamma": r_resonance(x, "omega", "pi0 gamma") + r_resonance(x, "phi", "pi0 gamma"),
         "eta gamma": r_resonance(x, "omega", "eta gamma") + r_resonance(x, "phi", "eta gamma"),
