@@ -298,7 +298,12 @@ def special_arrays(block: DarkSector, width: np.ndarray) -> Specials:
 
 
 def gamma_nodes_many(
-    x_min: float, x_max: float, specials: Specials, n: int, quad: Quadrature = FULL
+    x_min: float,
+    x_max: float,
+    specials: Specials,
+    n: int,
+    quad: Quadrature = FULL,
+    window: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gamma_nodes` of n models at once (the same nodes, bit for bit): ``specials``
     from :func:`special_arrays`. Returns (gamma (n, G), weight (n, G), size (n,), shared
@@ -307,9 +312,11 @@ def gamma_nodes_many(
     every model has (those between two consecutive breakpoints graded towards gamma = 1,
     :func:`base_nodes`), -1 for the model's own nodes. ``quad``: the grading (default
     :data:`FULL`; the threshold scales of ``specials``, one-sided points, are rescaled by
-    quad.threshold_scale / THRESHOLD_SCALE)."""
+    quad.threshold_scale / THRESHOLD_SCALE). ``window`` (g_lo, g_end): the nodes on that
+    part of [1, g_hi] only (special points anywhere in [1, g_hi] still grade its panels)."""
     g_hi = 1.0 + quad.gamma_span / x_min
-    base = base_edges(x_min, x_max, quad)
+    base = base_edges(x_min, x_max, quad, window)
+    g_lo, g_end = (1.0, g_hi) if window is None else window
     grading, n_gauss = quad.grading, quad.n_gauss
     cols: list[np.ndarray] = [np.broadcast_to(base, (n, base.size))]
     roots: list[np.ndarray] = []  # one-sided points: square-root edges (sqrt_edge panels)
@@ -326,14 +333,14 @@ def gamma_nodes_many(
         use &= np.isfinite(g_p)
         if not use.any():
             continue
-        cols.append(np.where(use & (1.0 < g_p) & (g_p < g_hi), g_p, np.nan)[:, None])
+        cols.append(np.where(use & (g_lo < g_p) & (g_p < g_end), g_p, np.nan)[:, None])
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(use, np.maximum(np.maximum(g_hi - g_p, g_p - 1.0) / scale, 1.0), 1.0)
         k_max = int(np.ceil(np.log(np.max(ratio)) / np.log(grading))) + 2
         step = grading ** np.arange(k_max)
         for sd in (+1, -1) if side == 0 else (side,):
             pts = g_p[:, None] + sd * scale[:, None] * step[None, :]
-            keep = use[:, None] & (pts > 1.0) & (pts < g_hi)
+            keep = use[:, None] & (pts > g_lo) & (pts < g_end)
             if quad.extent is not None:  # the base edges take over further away
                 keep &= np.abs(pts - g_p[:, None]) <= quad.extent * (g_p[:, None] - 1.0)
             cols.append(np.where(keep, pts, np.nan))
@@ -471,23 +478,38 @@ def _panel_nodes(
     return nodes, weight
 
 
-def base_edges(x_min: float, x_max: float, quad: Quadrature = FULL) -> np.ndarray:
+def base_edges(
+    x_min: float,
+    x_max: float,
+    quad: Quadrature = FULL,
+    window: tuple[float, float] | None = None,
+) -> np.ndarray:
     """Breakpoints every node set of the x range has: 1, 1 + GAMMA_SPAN/x_min and the
-    geometric grading towards gamma = 1."""
+    geometric grading towards gamma = 1 (inside ``window`` (g_lo, g_end) and its ends, if
+    given)."""
     g_hi = 1.0 + quad.gamma_span / x_min
     y_lo = quad.y_lo_factor / x_max
     ratio = quad.grading if quad.base_grading is None else quad.base_grading
     graded = _graded(1.0, y_lo, 1.0, g_hi, +1, ratio)
-    return np.unique(np.concatenate([np.array([1.0, g_hi]), graded]))
+    edges = np.unique(np.concatenate([np.array([1.0, g_hi]), graded]))
+    if window is None:
+        return edges
+    inside = edges[(edges > window[0]) & (edges < window[1])]
+    return np.concatenate([[window[0]], inside, [window[1]]])
 
 
 def base_nodes(
-    x_min: float, x_max: float, n_gauss: int = N_GAUSS, quad: Quadrature | None = None
+    x_min: float,
+    x_max: float,
+    n_gauss: int = N_GAUSS,
+    quad: Quadrature | None = None,
+    window: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nodes and weights of the panels between consecutive :func:`base_edges`."""
-    if quad is None or quad == FULL:
+    if (quad is None or quad == FULL) and window is None:
         return gamma_nodes(x_min, x_max, (), n_gauss)
-    nodes, weight = _panel_nodes(base_edges(x_min, x_max, quad), quad)
+    quad = FULL if quad is None else quad
+    nodes, weight = _panel_nodes(base_edges(x_min, x_max, quad, window), quad)
     return nodes.ravel(), weight.ravel()
 
 
@@ -533,6 +555,11 @@ class SplitQuadrature:
     #: the core is built up to 1 + core_reach x core.gamma_span / x_max, then cut
     core_reach: float = 1.5
 
+    def windows(self, x_min: float, x_max: float) -> tuple[tuple[float, float], ...]:
+        """The gamma ranges of the core and the tail."""
+        g_cut = self.cut(x_max)
+        return ((1.0, g_cut), (g_cut, 1.0 + self.tail.gamma_span / x_min))
+
     def core_built(self) -> Quadrature:
         """The core's grading built up to 1 + core_reach x core.gamma_span / x_max (special
         points just above gamma_cut grade the core's last panels; nodes above gamma_cut are
@@ -556,8 +583,11 @@ def base_parts(
     (:func:`base_nodes`), two for a :class:`SplitQuadrature` (core, then tail); the
     ``shared`` indices of :func:`node_sets` count through them in this order."""
     if isinstance(quad, SplitQuadrature):
-        core = quad.core_built()
-        return [base_nodes(x_max, x_max, quad=core), base_nodes(x_min, x_max, quad=quad.tail)]
+        w_core, w_tail = quad.windows(x_min, x_max)
+        return [
+            base_nodes(x_max, x_max, quad=quad.core_built(), window=w_core),
+            base_nodes(x_min, x_max, quad=quad.tail, window=w_tail),
+        ]
     return [base_nodes(x_min, x_max, quad=quad)]
 
 
@@ -569,42 +599,23 @@ def node_sets(
     quad: Quadrature | SplitQuadrature = FULL,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gamma_nodes_many` for a :class:`Quadrature`; for a :class:`SplitQuadrature` the
-    core nodes (built for x_max alone, gamma <= gamma_cut) followed by the tail nodes above
-    gamma_cut (built for [x_min, x_max] with a breakpoint at gamma_cut), each row increasing
-    and compacted, padded as in :func:`gamma_nodes_many`; ``shared`` indices count through
+    core nodes on [1, gamma_cut] (graded for x_max alone) and the tail nodes on [gamma_cut,
+    1 + tail.gamma_span / x_min] (graded for [x_min, x_max]) as two padded blocks side by
+    side: each row increasing through its valid nodes, its padding (inside the row too) at
+    zero weight, ``size`` the number of valid nodes; ``shared`` indices count through
     :func:`base_parts` (core, then tail)."""
     if not isinstance(quad, SplitQuadrature):
         return gamma_nodes_many(x_min, x_max, specials, n, quad)
-    g_cut = quad.cut(x_max)
-    # gamma_cut a plain breakpoint of both parts (side 2; its scale: nothing else is added)
+    w_core, w_tail = quad.windows(x_min, x_max)
     core = quad.core_built()
-    cut_a = (np.full(n, g_cut), np.full(n, 1e9), 2)
-    g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, [*specials, cut_a], n, core)
-    cut_b = (np.full(n, g_cut), np.full(n, 1e9), 2)
-    g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, [*specials, cut_b], n, quad.tail)
-    n_core_base = base_nodes(x_max, x_max, quad=core)[0].size
-    # row i: its core nodes below gamma_cut (a prefix, k_a of them), then its tail nodes
-    # j0_i <= j < s_b_i above gamma_cut (increasing rows: contiguous ranges)
-    valid_a = np.arange(g_a.shape[1])[None, :] < s_a[:, None]
-    s_a = np.sum(valid_a & (g_a <= g_cut), axis=1)
-    j0 = np.sum(g_b <= g_cut, axis=1)
-    size = s_a + (s_b - j0)
-    width = int(size.max()) if n else 0
-    p = np.arange(width)[None, :]
-    in_a = p < s_a[:, None]
-    ia = np.minimum(p, g_a.shape[1] - 1)
-    ib = np.clip(j0[:, None] + p - s_a[:, None], 0, g_b.shape[1] - 1)
-    pad = p >= size[:, None]
-
-    def pick(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.where(in_a, np.take_along_axis(a, ia, axis=1), np.take_along_axis(b, ib, axis=1))
-
-    gamma = pick(g_a, g_b)
-    last = gamma[np.arange(n), size - 1]
-    gamma = np.where(pad, last[:, None], gamma)
-    weight = np.where(pad, 0.0, pick(w_a, w_b))
-    shared = np.where(pad, -1, pick(sh_a, np.where(sh_b >= 0, sh_b + n_core_base, -1)))
-    return gamma, weight, size, shared
+    g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, specials, n, core, w_core)
+    g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, specials, n, quad.tail, w_tail)
+    n_core_base = base_nodes(x_max, x_max, quad=core, window=w_core)[0].size
+    # the two padded blocks side by side (padding inside a row has zero weight)
+    gamma = np.hstack([g_a, g_b])
+    weight = np.hstack([w_a, w_b])
+    shared = np.hstack([sh_a, np.where(sh_b >= 0, sh_b + n_core_base, -1)])
+    return gamma, weight, s_a + s_b, shared
 
 
 #: entries per slice of the kernel evaluation (the temporaries stay in the CPU cache)
@@ -759,12 +770,15 @@ class ThermalGrid:
         selection)."""
         n = len(m_DM)
         size = np.asarray(size)
-        G = int(size.max()) if n else 0
-        gamma, weight, shared = gamma[:, :G], weight[:, :G], shared[:, :G]
+        # the columns with a node of any model (padding has zero weight, also inside a row of
+        # the split node sets)
+        cols = np.flatnonzero(np.any(weight > 0.0, axis=0))
+        if cols.size < gamma.shape[1]:
+            gamma, weight, shared = gamma[:, cols], weight[:, cols], shared[:, cols]
         pref = 8.0 * x / kve(2, x) ** 2
         base = _base_kernel(x.tobytes(), quad)
         # each model's own nodes, compacted to the left in increasing gamma
-        is_own = (shared < 0) & (np.arange(G)[None, :] < size[:, None])
+        is_own = (shared < 0) & (weight > 0.0)
         n_own = is_own.sum(axis=1)
         G_own = int(n_own.max()) if n else 0
         own = np.argsort(~is_own, axis=1, kind="stable")[:, :G_own]
