@@ -521,7 +521,7 @@ RIZZO_CORE = Quadrature(
     base_grading=4.0,
     y_lo_factor=0.2,
     threshold_scale=1e-2,
-    n_gauss=8,
+    n_gauss=6,
     gamma_span=0.5 * ARG_MAX,
     sqrt_edge=True,
     log_pole=True,
@@ -529,8 +529,8 @@ RIZZO_CORE = Quadrature(
 )
 #: ... and above gamma_cut, seen only by the rows x < x_F of the equilibrium check
 RIZZO_TAIL = Quadrature(
-    grading=4.0,
-    base_grading=1.25,
+    grading=8.0,
+    base_grading=1.4,
     y_lo_factor=0.5 * ARG_MAX,
     threshold_scale=0.3,
     n_gauss=4,
@@ -552,6 +552,10 @@ class SplitQuadrature:
 
     core: Quadrature = RIZZO_CORE
     tail: Quadrature = RIZZO_TAIL
+    #: the tail is graded towards special points at gamma <= 1 + tail_feature_span / x_min
+    #: only: further out the kernel is below e^(-2 tail_feature_span) = 4e-11 of its value
+    #: at gamma = 1 for x >= x_min, and the tail's base panels integrate them
+    tail_feature_span: float = 12.0
     #: the core is built up to 1 + core_reach x core.gamma_span / x_max, then cut
     core_reach: float = 1.5
 
@@ -609,7 +613,9 @@ def node_sets(
     w_core, w_tail = quad.windows(x_min, x_max)
     core = quad.core_built()
     g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, specials, n, core, w_core)
-    g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, specials, n, quad.tail, w_tail)
+    g_far = 1.0 + quad.tail_feature_span / x_min
+    near = [(np.where(g_p <= g_far, g_p, np.nan), sc, sd) for g_p, sc, sd in specials]
+    g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, near, n, quad.tail, w_tail)
     n_core_base = base_nodes(x_max, x_max, quad=core, window=w_core)[0].size
     # the two padded blocks side by side (padding inside a row has zero weight)
     gamma = np.hstack([g_a, g_b])
@@ -790,17 +796,21 @@ class ThermalGrid:
         # own kernel: for each x_k a dense block (N, L_k) over the first L_k own nodes (each
         # row's nodes with 2 x_k (gamma - 1) <= ARG_MAX are a prefix; zero beyond it)
         cut = 1.0 + ARG_MAX / (2.0 * x)
-        counts = np.sum(g_own[:, :, None] <= cut, axis=1)  # (N, len(x))
-        L = counts.max(axis=0) if n else np.zeros(len(x), dtype=int)
+        # L_k: the own-node columns any model needs at x_k (rows increasing, so the column
+        # minima are too, and padding is inf)
+        if n and G_own:
+            L = np.searchsorted(g_own.min(axis=0), cut, side="right")
+        else:
+            L = np.zeros(len(x), dtype=int)
         if len(x) * n * int(L.max()) <= DENSE_MAX:  # few models: all x at once
-            # the whole box (len(x), N, max L_k), zero outside each row's cut (no gathers)
-            Lm = int(L.max())
-            g = g_own[None, :, :Lm]
-            with np.errstate(invalid="ignore"):
-                one = (pref[:, None, None] * jac[None, :, :Lm]) * _k1e_exp_all(
-                    x[:, None, None], np.minimum(g, cut[:, None, None])
-                )
-            one = np.where(g <= cut[:, None, None], one, 0.0)
+            # one box (len(x), N, max L_k), filled row by row over each row's first L_k own
+            # nodes (the temporaries stay in the CPU cache), zero beyond each model's cut
+            one = np.zeros((len(x), n, int(L.max())))
+            for k, xk in enumerate(x):
+                gk = g_own[:, : L[k]]
+                vals = _k1e_exp_all(float(xk), np.minimum(gk, cut[k]))
+                vals *= pref[k] * jac[:, : L[k]]
+                one[k, :, : L[k]] = np.where(gk <= cut[k], vals, 0.0)
             return cls(m_DM, x, gamma, size, shared, base, own, [one])
         blocks = []
         for k, xk in enumerate(x):
@@ -959,7 +969,7 @@ def sigma_v_block(
         grid = ThermalGrid.from_nodes(
             m_DM[idx, 0], x, gamma[idx], weight[idx], size[idx], shared[idx], quad
         )
-        sigma = cross_section(sub, grid.s)
+        sigma = cross_section(sub, grid.s, widths[idx, None])
         if density is not None:
             sigma = sigma * coannihilation_weight(sub, grid.s)
             out[idx] = grid.average(sigma) * density

@@ -112,9 +112,12 @@ def longitudinal_cross_sections(model: DarkSector, s: np.ndarray | float) -> dic
     return out
 
 
-def _prefactor(s: np.ndarray, model: DarkSector) -> np.ndarray:
-    """P(s) / D(s) in GeV^-3 (zero below the DM-pair threshold)."""
-    return transverse_prefactor(model, s) / breit_wigner_denominator(s, model)
+def _prefactor(
+    s: np.ndarray, model: DarkSector, width: np.ndarray | float | None = None
+) -> np.ndarray:
+    """P(s) / D(s) in GeV^-3 (zero below the DM-pair threshold); ``width`` as in
+    :func:`darkmoments.physics.propagator.width_term`."""
+    return transverse_prefactor(model, s) / breit_wigner_denominator(s, model, width)
 
 
 def cross_sections(model: DarkSector, s: np.ndarray | float) -> dict[str, np.ndarray]:
@@ -132,16 +135,22 @@ def cross_sections(model: DarkSector, s: np.ndarray | float) -> dict[str, np.nda
     return out
 
 
-def cross_section(model: DarkSector, s: np.ndarray | float) -> np.ndarray:
+def cross_section(
+    model: DarkSector, s: np.ndarray | float, width_V: np.ndarray | float | None = None
+) -> np.ndarray:
     """Total sigma(phi* phi -> SM) [GeV^-2]: the sum of :func:`cross_sections` (docs/physics.md
-    §4.1)."""
+    §4.1). ``width_V``: the total width Gamma_V(m_V) [GeV] (broadcasting with the model's
+    masses) when the caller has it; for the running width the total at sqrt(s) is the visible
+    sum already at hand plus Gamma(V -> DM) (the same sum as ``total_width``)."""
     s = np.asarray(s, dtype=float)
     if model.dm_kind in ("majorana", "pseudo_dirac"):
         return sum(cross_sections(model, s).values())  # type: ignore[return-value]
     sqrt_s = np.sqrt(s)
     widths = partial_widths(model, Q=sqrt_s, channels=FINAL_STATES)
     visible = sum(widths[x] for x in FINAL_STATES)
-    return _prefactor(s, model) * visible
+    if model.width == "running":
+        width_V = visible + partial_widths(model, Q=sqrt_s, channels=("DM",))["DM"]
+    return _prefactor(s, model, width_V) * visible
 
 
 def cross_section_fermion(model: DarkSector, s: np.ndarray | float, fermion: str) -> np.ndarray:

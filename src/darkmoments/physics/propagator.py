@@ -14,16 +14,23 @@ from darkmoments.model import DarkSector
 from darkmoments.physics.decays import total_width
 
 
-def width_term(s: np.ndarray, model: DarkSector) -> np.ndarray:
-    """The imaginary part Im(D^-1) = sqrt(s) Gamma(sqrt s) or m_V Gamma_V(m_V), in GeV^2."""
+def width_term(
+    s: np.ndarray, model: DarkSector, width: np.ndarray | float | None = None
+) -> np.ndarray:
+    """The imaginary part Im(D^-1) = sqrt(s) Gamma(sqrt s) or m_V Gamma_V(m_V), in GeV^2.
+    ``width``: that total width [GeV] if the caller has it already (Gamma_V(m_V) for the fixed
+    width, Gamma(sqrt s) broadcasting with s for the running one); computed otherwise."""
     s = np.asarray(s, dtype=float)
     if model.width == "running":
         sqrt_s = np.sqrt(s)
-        return sqrt_s * total_width(model, sqrt_s)
-    return np.asarray(model.m_V) * total_width(model) * np.ones_like(s)
+        return sqrt_s * (total_width(model, sqrt_s) if width is None else width)
+    gamma = total_width(model) if width is None else width
+    return np.asarray(model.m_V) * gamma * np.ones_like(s)
 
 
-def breit_wigner_denominator(s: np.ndarray, model: DarkSector) -> np.ndarray:
-    """(s - m_V^2)^2 + [Im D^-1]^2 in GeV^4."""
+def breit_wigner_denominator(
+    s: np.ndarray, model: DarkSector, width: np.ndarray | float | None = None
+) -> np.ndarray:
+    """(s - m_V^2)^2 + [Im D^-1]^2 in GeV^4 (``width`` as in :func:`width_term`)."""
     s = np.asarray(s, dtype=float)
-    return (s - np.asarray(model.m_V) ** 2) ** 2 + width_term(s, model) ** 2
+    return (s - np.asarray(model.m_V) ** 2) ** 2 + width_term(s, model, width) ** 2
