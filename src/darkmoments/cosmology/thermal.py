@@ -902,6 +902,8 @@ def counting(model: DarkSector, x: np.ndarray) -> tuple[np.ndarray, float, np.nd
 #: models per chunk in :func:`sigma_v_block` and per block of :func:`mass_blocks` (bounds the
 #: memory of the kernels and cross-section arrays)
 CHUNK = 64
+#: models per chunk with the (smaller) split node sets of the rizzo method
+SPLIT_CHUNK = 128
 
 
 def shape_key(model: DarkSector) -> Hashable:
@@ -940,18 +942,21 @@ def stack(models: Sequence[DarkSector], idx: np.ndarray) -> DarkSector:
 def sigma_v_block(
     block: DarkSector,
     x: np.ndarray,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     quad: Quadrature | SplitQuadrature = FULL,
     widths: np.ndarray | None = None,
 ) -> np.ndarray:
     """<sigma v>(x) [GeV^-2] of the N models of one mass block (``block``: masses of shape
     (N, 1)) on one increasing x grid, shape (N, len(x)): the total widths, special points and
-    node sets of all N models at once, then, by chunks of ``chunk`` models with similar node
-    counts (little padding), kernels and cross sections as array operations
+    node sets of all N models at once, then, by chunks of ``chunk`` models (default
+    :data:`CHUNK`, :data:`SPLIT_CHUNK` for split node sets) with similar node counts (little
+    padding), kernels and cross sections as array operations
     (:class:`ThermalGrid`). ``quad``: the node sets (default :data:`FULL`; :data:`RIZZO` for
     the x_F method, :func:`node_sets`);
     ``widths``: the models' total widths [GeV] (N,) if already known."""
     x = _check_x(x)
+    if chunk is None:
+        chunk = SPLIT_CHUNK if isinstance(quad, SplitQuadrature) else CHUNK
     m_V = np.asarray(block.m_V, dtype=float)
     m_DM = np.asarray(block.m_DM, dtype=float)
     n = m_DM.shape[0]
