@@ -10,12 +10,18 @@ Numerics (robust for x in [1, 1e5], r = 2 m_DM/m_V in [0.1, 2), Gamma_V/m_V down
 
 * exponentially scaled Bessel functions, K_1(2 gamma x)/K_2(x)^2 = K_1e(2 gamma x)/K_2e(x)^2
   exp(-2x(gamma - 1)), so nothing overflows or underflows before the product;
-* composite Gauss-Legendre panels on breakpoints graded geometrically (ratio 2) towards every
+* composite Gauss-Legendre panels on breakpoints graded geometrically (ratio GRADING = 3) towards every
   special point: gamma = 1 (p-wave threshold, down to (gamma - 1) = 1e-6 / x_max), the
   s-channel pole gamma_R = 1/r (for r < 1, down to its half width
   w = m_V Gamma_V / (8 m_DM^2 gamma_R), a Lorentzian resolved on every scale from w to O(1)),
   the final-state thresholds and the rho/omega/phi masses when hadrons are on;
 * upper limit gamma_max = 1 + 60/x_min (the integrand falls as exp(-2 x (gamma - 1))).
+
+The x_F = 20 ("rizzo") method has lighter node sets of its own, :data:`RIZZO` (a
+:class:`SplitQuadrature`: a core on [1, 1 + 40/x_F] graded for x_F alone and a tail for the
+equilibrium check; Gauss-Legendre nodes in sqrt(gamma - p) next to square-root edges and in
+ln|gamma - gamma_p| next to poles and resonances instead of fine grading; stated accuracy
+1e-4 in <sigma v>(x_F), 1e-3 in Gamma/H_max; docs/physics.md §5.G).
 
 One node set and one kernel matrix serve the whole x grid; :class:`ThermalAverager` caches
 them so that many couplings of one (m_V, m_DM) reuse the work. :class:`ThermalGrid` holds the
