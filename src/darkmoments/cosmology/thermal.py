@@ -33,7 +33,7 @@ as :func:`gamma_nodes`, bit for bit), their cross sections on all nodes are one 
 evaluation, and their kernels are array operations too: the panels graded towards gamma = 1
 are the same for every model and go through one kernel, each model's other nodes through
 per-x blocks. Both paths take K_1e(z) from the same piecewise-cubic table (:func:`_k1e`,
-< 1e-15 relative for z >= 2), so they agree to rounding.
+< 1e-15 relative for z >= 2), so they agree to rounding (< 1e-14).
 
 DM kinds (docs/physics.md §12.9): the table is the rate of the kind's annihilating pair —
 phi* phi, chi chibar (Dirac), chi chi (Majorana) — with m_DM the DM mass. For pseudo-Dirac it is
@@ -168,7 +168,7 @@ def gamma_nodes(
 #: K_1e(z) = exp(z) K_1(z) for z >= K1E_Z_MIN (every kernel argument 2 gamma x once x >= 1):
 #: with t = K1E_Z_MIN K1E_CELLS / z in [0, K1E_CELLS], K_1e(z) = sqrt(t) P_i(t - i) on the
 #: uniform cells i <= t < i + 1 of t (uniform in 1/z; one spare cell for z = K1E_Z_MIN), P_i
-#: the cubic through sqrt(z) K_1e(z) / sqrt(t) at the cell's 4 Chebyshev points. Measured:
+#: the cubic through K_1e(z) / sqrt(t) at the cell's 4 Chebyshev points. Measured:
 #: < 1e-15 relative to scipy's k1e and to mpmath's besselk for z in [2, 1e7], cell edges
 #: included, at ~1/4 of the cost of scipy's k1e (tests/cosmology/test_thermal_grid.py,
 #: benchmarks/bench_k1e.py; docs/physics.md §5.C). Below K1E_Z_MIN: scipy's k1e.
@@ -181,7 +181,7 @@ K1E_DEGREE = 3
 def _k1e_cells() -> tuple[float, tuple[np.ndarray, ...]]:
     """(1/cell width in u, coefficients c_0..c_3 of the cells): on cell i, K_1e(z) =
     sqrt(t) sum_k c_k[i] (t - i)^k with t = u / width = K1E_Z_MIN K1E_CELLS / z; the cubic
-    interpolates sqrt(t) K_1e(z) at the cell's 4 Chebyshev points (values from scipy's k1e;
+    interpolates K_1e(z) / sqrt(t) at the cell's 4 Chebyshev points (values from scipy's k1e;
     built once)."""
     n = K1E_DEGREE + 1
     s = 0.5 - 0.5 * np.cos((2 * np.arange(n) + 1) * np.pi / (2 * n))

@@ -110,7 +110,9 @@ def _massless_coefficients(model: DarkSector, fermion: str) -> tuple[float, floa
     """(A, B, C) with N_c F_f(Q^2; m_f = 0) = A + B Q^2 + C Q^4 for one fermion: at m_f = 0
     the master function (docs/physics.md §3.1) is G_V^2 + G_A^2 + (mu^2 + d^2) Q^2 / 2 with
     G_V = gV + b Q^2, G_A = gA + a Q^2 (:func:`darkmoments.physics.vertex.vertex_coefficients`)."""
-    v = vertex_coefficients(model, fermion)
+    # numpy scalars: a coupling beyond double range gives inf (as the array form does), not an
+    # OverflowError of Python floats
+    v = {k: np.float64(c) for k, c in vertex_coefficients(model, fermion).items()}
     n = FERMIONS[fermion].n_colors
     return (
         n * (v["gV"] ** 2 + v["gA"] ** 2),
