@@ -320,12 +320,17 @@ def gamma_nodes_many(
     grading, n_gauss = quad.grading, quad.n_gauss
     cols: list[np.ndarray] = [np.broadcast_to(base, (n, base.size))]
     roots: list[np.ndarray] = []  # one-sided points: square-root edges (sqrt_edge panels)
-    poles: list[np.ndarray] = []  # two-sided points (log_pole panels)
+    poles: list[tuple[np.ndarray, np.ndarray]] = []  # two-sided points (log_pole panels)
+    # the grading of a point stops quad.extent x (gamma_p - 1) from it, but not before the
+    # first base edge above gamma = 1 (up to there the base has one panel, [1, 1 + y_lo])
+    y_lo = quad.y_lo_factor / x_max
     for g_p, scale, side in specials:
         g_p = np.broadcast_to(g_p, (n,))
         scale = np.broadcast_to(scale, (n,))
-        if side in (0, 1):  # side 2: a plain breakpoint
-            (roots if side else poles).append(np.where(np.isfinite(g_p), g_p, np.inf))
+        if side == 1:  # side 2: a plain breakpoint
+            roots.append(np.where(np.isfinite(g_p), g_p, np.inf))
+        elif side == 0:
+            poles.append((np.where(np.isfinite(g_p), g_p, np.inf), scale))
         if side != 0 and quad.threshold_scale != THRESHOLD_SCALE:
             scale = scale * (quad.threshold_scale / THRESHOLD_SCALE)
         with np.errstate(invalid="ignore"):
@@ -342,7 +347,8 @@ def gamma_nodes_many(
             pts = g_p[:, None] + sd * scale[:, None] * step[None, :]
             keep = use[:, None] & (pts > g_lo) & (pts < g_end)
             if quad.extent is not None:  # the base edges take over further away
-                keep &= np.abs(pts - g_p[:, None]) <= quad.extent * (g_p[:, None] - 1.0)
+                reach = quad.extent * np.maximum(g_p - 1.0, y_lo)
+                keep &= np.abs(pts - g_p[:, None]) <= reach[:, None]
             cols.append(np.where(keep, pts, np.nan))
     cand = np.sort(np.concatenate(cols, axis=1), axis=1)  # NaN sort last
     valid = np.isfinite(cand)
@@ -392,21 +398,27 @@ def _roots(lo: np.ndarray, roots: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _poles(edges: np.ndarray, poles: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _poles(
+    edges: np.ndarray, poles: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
     """For panels [a, b] between ``edges`` (n, P + 1): the two-sided special point they are
     graded towards, if any — a point gamma_p outside the panel closer to it than its length
-    (0 < a - gamma_p < b - a or 0 < gamma_p - b < b - a), the closest relative to b - a —
-    as (gamma_p (n, P), NaN where none; side (n, P): +1 above gamma_p, -1 below)."""
+    (0 < a - gamma_p < b - a or 0 < gamma_p - b < b - a) but not inside its half width
+    (distance >= scale_p / 2: a panel next to gamma_p, split from it by a sliver panel — a base
+    edge, gamma_cut or another point within scale_p — is an innermost panel; its log map
+    would spread the nodes over ln(distance) down to the sliver), the closest relative to
+    b - a — as (gamma_p (n, P), NaN where none; side (n, P): +1 above gamma_p, -1 below).
+    ``poles``: (gamma_p (n,), inf where absent; scale_p (n,))."""
     lo, hi = edges[..., :-1], edges[..., 1:]
     length = hi - lo
     best = np.full(lo.shape, np.inf)
     center = np.full(lo.shape, np.nan)
     side = np.zeros(lo.shape)
-    for c in poles:
-        c = c[:, None]
+    for c, scale in poles:
+        c, half = c[:, None], 0.5 * scale[:, None]
         with np.errstate(invalid="ignore"):
             for d, sd in ((lo - c, 1.0), (c - hi, -1.0)):
-                take = (d > 0) & (d < length) & (d < best)
+                take = (d > 0) & (d >= half) & (d < length) & (d < best)
                 best = np.where(take, d, best)
                 center = np.where(take, c, center)
                 side = np.where(take, sd, side)
