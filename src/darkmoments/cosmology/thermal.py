@@ -572,9 +572,10 @@ class SplitQuadrature:
     core_reach: float = 1.5
 
     def windows(self, x_min: float, x_max: float) -> tuple[tuple[float, float], ...]:
-        """The gamma ranges of the core and the tail."""
+        """The gamma ranges of the core and the tail (empty, (g_cut, g_cut), when the tail's
+        end 1 + tail.gamma_span / x_min is not above gamma_cut: x_max < 1.6 x_min)."""
         g_cut = self.cut(x_max)
-        return ((1.0, g_cut), (g_cut, 1.0 + self.tail.gamma_span / x_min))
+        return ((1.0, g_cut), (g_cut, max(g_cut, 1.0 + self.tail.gamma_span / x_min)))
 
     def core_built(self) -> Quadrature:
         """The core's grading built up to 1 + core_reach x core.gamma_span / x_max (special
@@ -600,10 +601,10 @@ def base_parts(
     ``shared`` indices of :func:`node_sets` count through them in this order."""
     if isinstance(quad, SplitQuadrature):
         w_core, w_tail = quad.windows(x_min, x_max)
-        return [
-            base_nodes(x_max, x_max, quad=quad.core_built(), window=w_core),
-            base_nodes(x_min, x_max, quad=quad.tail, window=w_tail),
-        ]
+        core = base_nodes(x_max, x_max, quad=quad.core_built(), window=w_core)
+        if w_tail[1] <= w_tail[0]:  # no tail
+            return [core, (np.empty(0), np.empty(0))]
+        return [core, base_nodes(x_min, x_max, quad=quad.tail, window=w_tail)]
     return [base_nodes(x_min, x_max, quad=quad)]
 
 
@@ -625,6 +626,8 @@ def node_sets(
     w_core, w_tail = quad.windows(x_min, x_max)
     core = quad.core_built()
     g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, specials, n, core, w_core)
+    if w_tail[1] <= w_tail[0]:  # no tail (x_max < 1.6 x_min): the core alone
+        return g_a, w_a, s_a, sh_a
     g_far = 1.0 + quad.tail_feature_span / x_min
     near = [(np.where(g_p <= g_far, g_p, np.nan), sc, sd) for g_p, sc, sd in specials]
     g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, near, n, quad.tail, w_tail)
