@@ -566,7 +566,10 @@ class SplitQuadrature:
     tail: Quadrature = RIZZO_TAIL
     #: the tail is graded towards special points at gamma <= 1 + tail_feature_span / x_min
     #: only: further out the kernel is below e^(-2 tail_feature_span) = 4e-11 of its value
-    #: at gamma = 1 for x >= x_min, and the tail's base panels integrate them
+    #: at gamma = 1 for x >= x_min, and the tail's base panels integrate them; a pole
+    #: (half width w) counts its enhancement (gamma_p - 1) / w against that bound, so a narrow
+    #: one reaches further out (without it, a V pole of Gamma_V / m_V ~ 1e-5 at gamma_R ~ 13
+    #: changed Gamma/H_max by up to a factor 14)
     tail_feature_span: float = 12.0
     #: the core is built up to 1 + core_reach x core.gamma_span / x_max, then cut
     core_reach: float = 1.5
@@ -628,8 +631,15 @@ def node_sets(
     g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, specials, n, core, w_core)
     if w_tail[1] <= w_tail[0]:  # no tail (x_max < 1.6 x_min): the core alone
         return g_a, w_a, s_a, sh_a
-    g_far = 1.0 + quad.tail_feature_span / x_min
-    near = [(np.where(g_p <= g_far, g_p, np.nan), sc, sd) for g_p, sc, sd in specials]
+    near = []
+    for g_p, sc, sd in specials:
+        # the kernel's e^(-2 x_min (gamma_p - 1)) against e^(-2 tail_feature_span); a pole
+        # (two-sided) enhances the integral by ~ (gamma_p - 1) / scale_p on top
+        with np.errstate(divide="ignore", invalid="ignore"):
+            far = 2.0 * x_min * (g_p - 1.0)
+            if sd == 0:
+                far = far - np.log(np.maximum((g_p - 1.0) / sc, 1.0))
+            near.append((np.where(far <= 2.0 * quad.tail_feature_span, g_p, np.nan), sc, sd))
     g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, near, n, quad.tail, w_tail)
     n_core_base = base_nodes(x_max, x_max, quad=core, window=w_core)[0].size
     # the two padded blocks side by side (padding inside a row has zero weight)
