@@ -326,12 +326,17 @@ def gamma_nodes_many(
     grading, n_gauss = quad.grading, quad.n_gauss
     cols: list[np.ndarray] = [np.broadcast_to(base, (n, base.size))]
     roots: list[np.ndarray] = []  # one-sided points: square-root edges (sqrt_edge panels)
-    poles: list[np.ndarray] = []  # two-sided points (log_pole panels)
+    poles: list[tuple[np.ndarray, np.ndarray]] = []  # two-sided points (log_pole panels)
+    # the grading of a point stops quad.extent x (gamma_p - 1) from it, but not before the
+    # first base edge above gamma = 1 (up to there the base has one panel, [1, 1 + y_lo])
+    y_lo = quad.y_lo_factor / x_max
     for g_p, scale, side in specials:
         g_p = np.broadcast_to(g_p, (n,))
         scale = np.broadcast_to(scale, (n,))
-        if side in (0, 1):  # side 2: a plain breakpoint
-            (roots if side else poles).append(np.where(np.isfinite(g_p), g_p, np.inf))
+        if side == 1:  # side 2: a plain breakpoint
+            roots.append(np.where(np.isfinite(g_p), g_p, np.inf))
+        elif side == 0:
+            poles.append((np.where(np.isfinite(g_p), g_p, np.inf), scale))
         if side != 0 and quad.threshold_scale != THRESHOLD_SCALE:
             scale = scale * (quad.threshold_scale / THRESHOLD_SCALE)
         with np.errstate(invalid="ignore"):
@@ -348,7 +353,8 @@ def gamma_nodes_many(
             pts = g_p[:, None] + sd * scale[:, None] * step[None, :]
             keep = use[:, None] & (pts > g_lo) & (pts < g_end)
             if quad.extent is not None:  # the base edges take over further away
-                keep &= np.abs(pts - g_p[:, None]) <= quad.extent * (g_p[:, None] - 1.0)
+                reach = quad.extent * np.maximum(g_p - 1.0, y_lo)
+                keep &= np.abs(pts - g_p[:, None]) <= reach[:, None]
             cols.append(np.where(keep, pts, np.nan))
     cand = np.sort(np.concatenate(cols, axis=1), axis=1)  # NaN sort last
     valid = np.isfinite(cand)
@@ -398,21 +404,27 @@ def _roots(lo: np.ndarray, roots: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _poles(edges: np.ndarray, poles: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _poles(
+    edges: np.ndarray, poles: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
     """For panels [a, b] between ``edges`` (n, P + 1): the two-sided special point they are
     graded towards, if any — a point gamma_p outside the panel closer to it than its length
-    (0 < a - gamma_p < b - a or 0 < gamma_p - b < b - a), the closest relative to b - a —
-    as (gamma_p (n, P), NaN where none; side (n, P): +1 above gamma_p, -1 below)."""
+    (0 < a - gamma_p < b - a or 0 < gamma_p - b < b - a) but not inside its half width
+    (distance >= scale_p / 2: a panel next to gamma_p, split from it by a sliver panel — a base
+    edge, gamma_cut or another point within scale_p — is an innermost panel; its log map
+    would spread the nodes over ln(distance) down to the sliver), the closest relative to
+    b - a — as (gamma_p (n, P), NaN where none; side (n, P): +1 above gamma_p, -1 below).
+    ``poles``: (gamma_p (n,), inf where absent; scale_p (n,))."""
     lo, hi = edges[..., :-1], edges[..., 1:]
     length = hi - lo
     best = np.full(lo.shape, np.inf)
     center = np.full(lo.shape, np.nan)
     side = np.zeros(lo.shape)
-    for c in poles:
-        c = c[:, None]
+    for c, scale in poles:
+        c, half = c[:, None], 0.5 * scale[:, None]
         with np.errstate(invalid="ignore"):
             for d, sd in ((lo - c, 1.0), (c - hi, -1.0)):
-                take = (d > 0) & (d < length) & (d < best)
+                take = (d > 0) & (d >= half) & (d < length) & (d < best)
                 best = np.where(take, d, best)
                 center = np.where(take, c, center)
                 side = np.where(take, sd, side)
@@ -560,15 +572,19 @@ class SplitQuadrature:
     tail: Quadrature = RIZZO_TAIL
     #: the tail is graded towards special points at gamma <= 1 + tail_feature_span / x_min
     #: only: further out the kernel is below e^(-2 tail_feature_span) = 4e-11 of its value
-    #: at gamma = 1 for x >= x_min, and the tail's base panels integrate them
+    #: at gamma = 1 for x >= x_min, and the tail's base panels integrate them; a pole
+    #: (half width w) counts its enhancement (gamma_p - 1) / w against that bound, so a narrow
+    #: one reaches further out (without it, a V pole of Gamma_V / m_V ~ 1e-5 at gamma_R ~ 13
+    #: changed Gamma/H_max by up to a factor 14)
     tail_feature_span: float = 12.0
     #: the core is built up to 1 + core_reach x core.gamma_span / x_max, then cut
     core_reach: float = 1.5
 
     def windows(self, x_min: float, x_max: float) -> tuple[tuple[float, float], ...]:
-        """The gamma ranges of the core and the tail."""
+        """The gamma ranges of the core and the tail (empty, (g_cut, g_cut), when the tail's
+        end 1 + tail.gamma_span / x_min is not above gamma_cut: x_max < 1.6 x_min)."""
         g_cut = self.cut(x_max)
-        return ((1.0, g_cut), (g_cut, 1.0 + self.tail.gamma_span / x_min))
+        return ((1.0, g_cut), (g_cut, max(g_cut, 1.0 + self.tail.gamma_span / x_min)))
 
     def core_built(self) -> Quadrature:
         """The core's grading built up to 1 + core_reach x core.gamma_span / x_max (special
@@ -594,10 +610,10 @@ def base_parts(
     ``shared`` indices of :func:`node_sets` count through them in this order."""
     if isinstance(quad, SplitQuadrature):
         w_core, w_tail = quad.windows(x_min, x_max)
-        return [
-            base_nodes(x_max, x_max, quad=quad.core_built(), window=w_core),
-            base_nodes(x_min, x_max, quad=quad.tail, window=w_tail),
-        ]
+        core = base_nodes(x_max, x_max, quad=quad.core_built(), window=w_core)
+        if w_tail[1] <= w_tail[0]:  # no tail
+            return [core, (np.empty(0), np.empty(0))]
+        return [core, base_nodes(x_min, x_max, quad=quad.tail, window=w_tail)]
     return [base_nodes(x_min, x_max, quad=quad)]
 
 
@@ -619,8 +635,17 @@ def node_sets(
     w_core, w_tail = quad.windows(x_min, x_max)
     core = quad.core_built()
     g_a, w_a, s_a, sh_a = gamma_nodes_many(x_max, x_max, specials, n, core, w_core)
-    g_far = 1.0 + quad.tail_feature_span / x_min
-    near = [(np.where(g_p <= g_far, g_p, np.nan), sc, sd) for g_p, sc, sd in specials]
+    if w_tail[1] <= w_tail[0]:  # no tail (x_max < 1.6 x_min): the core alone
+        return g_a, w_a, s_a, sh_a
+    near = []
+    for g_p, sc, sd in specials:
+        # the kernel's e^(-2 x_min (gamma_p - 1)) against e^(-2 tail_feature_span); a pole
+        # (two-sided) enhances the integral by ~ (gamma_p - 1) / scale_p on top
+        with np.errstate(divide="ignore", invalid="ignore"):
+            far = 2.0 * x_min * (g_p - 1.0)
+            if sd == 0:
+                far = far - np.log(np.maximum((g_p - 1.0) / sc, 1.0))
+            near.append((np.where(far <= 2.0 * quad.tail_feature_span, g_p, np.nan), sc, sd))
     g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, near, n, quad.tail, w_tail)
     n_core_base = base_nodes(x_max, x_max, quad=core, window=w_core)[0].size
     # the two padded blocks side by side (padding inside a row has zero weight)
