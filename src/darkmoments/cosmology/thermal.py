@@ -532,11 +532,13 @@ def base_nodes(
 
 
 #: the x_F ("rizzo") method's node sets below gamma_cut = 1 + ARG_MAX / (2 x_F) (the x_F row's
-#: own kernel cut): panel ratio 8, (gamma - 1) from 1e-4 / x_F, thresholds from 1e-5 gamma_t,
-#: poles still graded down to their half width (docs/physics.md §5.G)
+#: own kernel cut): 6 nodes per panel, breakpoints towards gamma = 1 with ratio 2 from
+#: gamma - 1 = 0.2 / x_F, special points graded with ratio 8 (poles down to their half width,
+#: thresholds from 1e-2 gamma_t) within gamma_p - 1 of themselves, square-root and logarithmic
+#: maps instead of finer grading (docs/physics.md §5.G)
 RIZZO_CORE = Quadrature(
     grading=8.0,
-    base_grading=4.0,
+    base_grading=2.0,
     y_lo_factor=0.2,
     threshold_scale=1e-2,
     n_gauss=6,
