@@ -10,8 +10,8 @@ Numerics (robust for x in [1, 1e5], r = 2 m_DM/m_V in [0.1, 2), Gamma_V/m_V down
 
 * exponentially scaled Bessel functions, K_1(2 gamma x)/K_2(x)^2 = K_1e(2 gamma x)/K_2e(x)^2
   exp(-2x(gamma - 1)), so nothing overflows or underflows before the product;
-* composite Gauss-Legendre panels on breakpoints graded geometrically (ratio GRADING = 3) towards every
-  special point: gamma = 1 (p-wave threshold, down to (gamma - 1) = 1e-6 / x_max), the
+* composite Gauss-Legendre panels on breakpoints graded geometrically (ratio GRADING = 3)
+  towards every special point: gamma = 1 (p-wave threshold, down to (gamma - 1) = 1e-6 / x_max), the
   s-channel pole gamma_R = 1/r (for r < 1, down to its half width
   w = m_V Gamma_V / (8 m_DM^2 gamma_R), a Lorentzian resolved on every scale from w to O(1)),
   the final-state thresholds and the rho/omega/phi masses when hadrons are on;
