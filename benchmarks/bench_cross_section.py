@@ -10,14 +10,11 @@ Run: PYTHONPATH=src python benchmarks/bench_cross_section.py [--previous /path/t
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
 import time
 from typing import Any
 
 import numpy as np
+from _previous import on_tree
 
 from darkmoments.model import DarkSector
 from darkmoments.physics.annihilation import cross_section
@@ -50,15 +47,7 @@ def timings(repeat: int = 7) -> dict[str, float]:
 
 
 def _previous(src: str) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": src}
-    code = (
-        "import json, runpy; ns = runpy.run_path(" + repr(__file__) + ", run_name='bench'); "
-        "print(json.dumps(ns['timings']()))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return on_tree(src, __file__, "timings()")  # type: ignore[no-any-return]
 
 
 def main() -> None:

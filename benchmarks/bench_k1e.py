@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
+from _previous import on_tree
 from scipy.special import k1e
 
 from darkmoments.cosmology import thermal as th
@@ -68,15 +66,7 @@ def kernel_ns() -> float:
 
 
 def _previous(src: str) -> float:
-    env = {**os.environ, "PYTHONPATH": src}
-    code = (
-        "import runpy; ns = runpy.run_path(" + repr(__file__) + ", run_name='bench'); "
-        "print(ns['kernel_ns']())"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    return float(done.stdout.strip().splitlines()[-1])
+    return float(on_tree(src, __file__, "kernel_ns()"))
 
 
 def accuracy() -> dict[str, float]:

@@ -12,14 +12,11 @@ Run: PYTHONPATH=src python benchmarks/bench_r_table.py [--previous /path/to/main
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
+from _previous import on_tree
 
 from darkmoments.cosmology import thermal as th
 from darkmoments.cosmology.relic import x_grid
@@ -59,15 +56,7 @@ def timings() -> dict[str, float]:
 
 
 def _previous(src: str) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": src}
-    code = (
-        "import json, runpy; ns = runpy.run_path(" + repr(__file__) + ", run_name='bench'); "
-        "print(json.dumps(ns['timings']()))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return on_tree(src, __file__, "timings()")  # type: ignore[no-any-return]
 
 
 def main() -> None:

@@ -23,15 +23,13 @@ Run: PYTHONPATH=src python benchmarks/bench_relic.py [--previous /path/to/main/s
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from _previous import on_tree
 
 from darkmoments.cosmology.relic import relic_density
 from darkmoments.cosmology.targets import relic_target, target_curve
@@ -135,15 +133,7 @@ def kind_grid(dm: str, delta: float | None) -> dict[str, float]:
 
 
 def _previous_kind(src: str) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": src}
-    code = (
-        "import json, runpy; ns = runpy.run_path(" + repr(__file__) + ", run_name='bench'); "
-        "print(json.dumps(ns['kind_grid']('complex-scalar', None)))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return on_tree(src, __file__, "kind_grid('complex-scalar', None)")  # type: ignore[no-any-return]
 
 
 def kinds_main(previous: str | None) -> None:
@@ -167,15 +157,7 @@ def kinds_main(previous: str | None) -> None:
 
 def _previous(src: str) -> dict[str, dict[str, float]]:
     """The grid path and the per-point path timed on another source tree (a subprocess)."""
-    env = {**os.environ, "PYTHONPATH": src}
-    code = (
-        "import json, runpy; ns = runpy.run_path(" + repr(__file__) + ", run_name='bench'); "
-        "print(json.dumps({'grid': ns['grid'](), 'per_point': ns['per_point']()}))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return on_tree(src, __file__, "{'grid': grid(), 'per_point': per_point()}")  # type: ignore[no-any-return]
 
 
 def main() -> None:
