@@ -9,12 +9,11 @@ Run: PYTHONPATH=src python benchmarks/bench_cross_section.py [--previous /path/t
 
 from __future__ import annotations
 
-import argparse
 import time
 from typing import Any
 
 import numpy as np
-from _previous import on_tree
+from _compare import before_after_main
 
 from darkmoments.model import DarkSector
 from darkmoments.physics.annihilation import cross_section
@@ -46,21 +45,8 @@ def timings(repeat: int = 7) -> dict[str, float]:
     return out
 
 
-def _previous(src: str) -> dict[str, float]:
-    return on_tree(src, __file__, "timings()")  # type: ignore[no-any-return]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--previous", help="another source tree, timed in a subprocess")
-    args = parser.parse_args()
-    now = timings()
-    prev = _previous(args.previous) if args.previous else {}
-    print(f"{'[us CPU per node]':<40}{'this':>8}{'previous':>10}{'ratio':>7}")
-    for k, v in now.items():
-        p = prev.get(k)
-        tail = f"{p:>10.3f}{p / v:>7.2f}" if p else ""
-        print(f"{k:<40}{v:>8.3f}{tail}")
+    before_after_main(timings, __file__, __doc__ or "", "[us CPU per node]", width=40, digits=3)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from _previous import on_tree
+from _compare import on_tree, per_element
 from scipy.special import k1e
 
 from darkmoments.cosmology import thermal as th
@@ -36,13 +36,7 @@ N = 8192
 def ns_per_element(
     fn: Callable[[], object], n_el: int, repeat: int = 7, number: int = 200
 ) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / number)
-    return best / n_el * 1e9
+    return per_element(fn, n_el, repeat, number, clock=time.perf_counter) * 1e9
 
 
 def workload() -> list[tuple[float, np.ndarray]]:

@@ -11,12 +11,10 @@ Run: PYTHONPATH=src python benchmarks/bench_r_table.py [--previous /path/to/main
 
 from __future__ import annotations
 
-import argparse
-import time
 from collections.abc import Callable
 
 import numpy as np
-from _previous import on_tree
+from _compare import before_after_main, per_element
 
 from darkmoments.cosmology import thermal as th
 from darkmoments.cosmology.relic import x_grid
@@ -37,13 +35,7 @@ def inputs() -> dict[str, np.ndarray]:
 
 
 def cpu_ns(fn: Callable[[], object], n_el: int, repeat: int = 9, number: int = 20) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
-        for _ in range(number):
-            fn()
-        best = min(best, (time.process_time() - t0) / number)
-    return best / n_el * 1e9
+    return per_element(fn, n_el, repeat, number) * 1e9
 
 
 def timings() -> dict[str, float]:
@@ -55,21 +47,8 @@ def timings() -> dict[str, float]:
     return out
 
 
-def _previous(src: str) -> dict[str, float]:
-    return on_tree(src, __file__, "timings()")  # type: ignore[no-any-return]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--previous", help="another source tree, timed in a subprocess")
-    args = parser.parse_args()
-    now = timings()
-    prev = _previous(args.previous) if args.previous else {}
-    print(f"{'[ns CPU per element]':<34}{'this':>8}{'previous':>10}{'ratio':>7}")
-    for k, v in now.items():
-        p = prev.get(k)
-        tail = f"{p:>10.1f}{p / v:>7.2f}" if p else ""
-        print(f"{k:<34}{v:>8.1f}{tail}")
+    before_after_main(timings, __file__, __doc__ or "", "[ns CPU per element]", width=34, digits=1)
 
 
 if __name__ == "__main__":

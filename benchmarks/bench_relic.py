@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from _previous import on_tree
+from _compare import on_tree
 
 from darkmoments.cosmology.relic import relic_density
 from darkmoments.cosmology.targets import relic_target, target_curve
