@@ -431,6 +431,31 @@ def _poles(
     return center, side
 
 
+def _distances(
+    lo: np.ndarray, hi: np.ndarray, c: np.ndarray, sd: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest and farthest distance of panels [lo, hi] from a point c outside them (sd = +1:
+    c below the panel, -1: above)."""
+    return np.where(sd > 0, lo - c, c - hi), np.where(sd > 0, hi - c, c - lo)
+
+
+def _log_nodes(
+    c: np.ndarray,
+    sd: np.ndarray,
+    d_lo: np.ndarray,
+    d_hi: np.ndarray,
+    t: np.ndarray,
+    w: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes (abscissae t, weights w) in s = ln(distance) on panels at
+    distances [d_lo, d_hi] from c (:func:`_distances`), mapped back: (c + sd y, y ds), each
+    row increasing (below c the nodes run towards it)."""
+    s_lo, s_hi = np.log(d_lo), np.log(d_hi)
+    s_half = (0.5 * (s_hi - s_lo))[:, None]
+    y = np.exp((0.5 * (s_hi + s_lo))[:, None] + sd[:, None] * s_half * t)
+    return c[:, None] + sd[:, None] * y, y * s_half * w
+
+
 def _panel_nodes(
     edges: np.ndarray,
     quad: Quadrature,
@@ -457,14 +482,8 @@ def _panel_nodes(
         c, sd = pole[0].ravel(), pole[1].ravel()
         k = np.flatnonzero(np.isfinite(c))
         c, sd = c[k], sd[k]
-        y_lo = np.where(sd > 0, lo_f[k] - c, c - hi_f[k])
-        y_hi = np.where(sd > 0, hi_f[k] - c, c - lo_f[k])
-        s_lo, s_hi = np.log(y_lo), np.log(y_hi)
-        s_half = (0.5 * (s_hi - s_lo))[:, None]
-        # below gamma_p the nodes run towards it (gamma increasing within the panel)
-        y = np.exp((0.5 * (s_hi + s_lo))[:, None] + sd[:, None] * s_half * t)
-        flat_nodes[k] = c[:, None] + sd[:, None] * y
-        flat_weight[k] = y * s_half * w
+        d_lo, d_hi = _distances(lo_f[k], hi_f[k], c, sd)
+        flat_nodes[k], flat_weight[k] = _log_nodes(c, sd, d_lo, d_hi, t, w)
     if quad.sqrt_edge:
         p = np.ones_like(lo_f) if root is None else root.ravel()
         k = np.flatnonzero(lo_f - p < hi_f - lo_f)
@@ -482,15 +501,10 @@ def _panel_nodes(
                 j = np.flatnonzero(both)
                 v_c = np.sqrt(c[j] - p_k[j])
                 sdj = sd[j]
-                y_lo = np.where(sdj > 0, v_lo[j] - v_c, v_c - v_hi[j])
-                y_hi = np.where(sdj > 0, v_hi[j] - v_c, v_c - v_lo[j])
-                ok = (y_lo > 0) & (y_hi > y_lo)
-                j, v_c, sdj, y_lo, y_hi = j[ok], v_c[ok], sdj[ok], y_lo[ok], y_hi[ok]
-                s_lo, s_hi = np.log(y_lo), np.log(y_hi)
-                s_half = (0.5 * (s_hi - s_lo))[:, None]
-                y = np.exp((0.5 * (s_hi + s_lo))[:, None] + sdj[:, None] * s_half * t)
-                v[j] = v_c[:, None] + sdj[:, None] * y
-                dv[j] = y * s_half * w
+                d_lo, d_hi = _distances(v_lo[j], v_hi[j], v_c, sdj)
+                ok = (d_lo > 0) & (d_hi > d_lo)
+                j = j[ok]
+                v[j], dv[j] = _log_nodes(v_c[ok], sdj[ok], d_lo[ok], d_hi[ok], t, w)
         flat_nodes[k] = p_k[:, None] + v * v
         flat_weight[k] = 2.0 * v * dv
     return nodes, weight
