@@ -261,14 +261,12 @@ def r_three_pion(sqrt_s: np.ndarray | float) -> np.ndarray:
     9 B_ee B_3pi / alpha^2); the cross term is the omega-phi interference: constructive between
     the two peaks, destructive above the phi."""
     x = np.asarray(sqrt_s, dtype=float)
-    grid, table = _three_pion_table()
+    table = _three_pion_lookup()
+    peaks = table(np.array([RESONANCES["omega"][0], RESONANCES["phi"][0]]))[0]
     phase = np.exp(1j * math.radians(OMEGA_PHI_PHASE_3PI))
-    amp = bw_amplitude(x, "omega", "pi+pi-pi0") / math.sqrt(
-        float(np.interp(RESONANCES["omega"][0], grid, table))
-    ) + phase * bw_amplitude(x, "phi", "pi+pi-pi0") / math.sqrt(
-        float(np.interp(RESONANCES["phi"][0], grid, table))
-    )
-    return np.interp(x, grid, table, left=0.0) * np.abs(amp) ** 2
+    omega = bw_amplitude(x, "omega", "pi+pi-pi0") / math.sqrt(float(peaks[0]))
+    amp = omega + phase * bw_amplitude(x, "phi", "pi+pi-pi0") / math.sqrt(float(peaks[1]))
+    return table(x)[0] * np.abs(amp) ** 2
 
 
 def _spline_knots() -> np.ndarray:
