@@ -663,7 +663,7 @@ def node_sets(
                 far = far - np.log(np.maximum((g_p - 1.0) / sc, 1.0))
             near.append((np.where(far <= 2.0 * quad.tail_feature_span, g_p, np.nan), sc, sd))
     g_b, w_b, s_b, sh_b = gamma_nodes_many(x_min, x_max, near, n, quad.tail, w_tail)
-    n_core_base = base_nodes(x_max, x_max, quad=core, window=w_core)[0].size
+    n_core_base = base_parts(x_min, x_max, quad)[0][0].size  # the shared indices' offset
     # the two padded blocks side by side (padding inside a row has zero weight)
     gamma = np.hstack([g_a, g_b])
     weight = np.hstack([w_a, w_b])
